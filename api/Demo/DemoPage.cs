@@ -1,0 +1,61 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OutlookFollowUp.Engine;
+
+namespace OutlookFollowUp.Api.Demo;
+
+/// <summary>
+/// The page at "/": the engine's plan for the sample scenario that ships with the service. The demo mailbox and the
+/// pane replace it as they arrive; until then it shows, honestly, what the engine decides and why.
+/// </summary>
+public static class DemoPage
+{
+    public static RouteHandlerBuilder MapDemo(this IEndpointRouteBuilder app) => app.MapGet("/", Show).ExcludeFromDescription();
+
+    public static Results<ContentHttpResult, ProblemHttpResult> Show(Spelling.Spelling spelling)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "samples", "scenario.json");
+        Plan plan;
+        try
+        {
+            plan = Planner.Build(PlanJson.ReadScenario(File.ReadAllText(path)), spelling.Checker);
+        }
+        catch (Exception e) when (e is IOException or PlanInputException)
+        {
+            return TypedResults.Problem(title: "The sample scenario is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        return TypedResults.Content(Render(plan), "text/html; charset=utf-8");
+    }
+
+    internal static string Render(Plan plan)
+    {
+        var h = HtmlEncoder.Default;
+        var sb = new StringBuilder();
+        sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
+          .Append("<title>OutlookFollowUp</title><style>body{font-family:'Segoe UI',system-ui,sans-serif;margin:2rem;max-width:60rem;color:#242424}")
+          .Append("table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e0e0e0;padding:.4rem;text-align:left;vertical-align:top}")
+          .Append(".s{font-weight:600}</style></head><body><main><h1>OutlookFollowUp</h1>")
+          .Append("<p>The plan for the sample interview process (<code>api/samples/scenario.json</code>) as of ")
+          .Append(h.Encode(plan.Now.ToString("yyyy-MM-dd HH:mm 'UTC'"))).Append(". Nothing is ever sent: every mail step is a draft.</p>")
+          .Append("<p>Company: ").Append(h.Encode(plan.Process.Company ?? "unknown")).Append(" &middot; Role: ")
+          .Append(h.Encode(plan.Process.Role ?? "unknown")).Append(" &middot; State: <span class=\"s\">")
+          .Append(h.Encode(Token(plan.Process.State)))
+          .Append("</span></p><table><thead><tr><th scope=\"col\">When (").Append(h.Encode(plan.TimeZone)).Append(")</th><th scope=\"col\">Step</th><th scope=\"col\">Status</th><th scope=\"col\">Why</th></tr></thead><tbody>");
+        foreach (var s in plan.Steps)
+        {
+            var what = s.Mail?.Subject ?? s.Reminder?.Title ?? "";
+            var to = string.Join(", ", s.Recipients.Select(r => r.Name));
+            sb.Append("<tr><td>").Append(h.Encode(s.DueLocal.ToString("ddd yyyy-MM-dd HH:mm"))).Append("</td><td>")
+              .Append(h.Encode(what)).Append(to.Length > 0 ? "<br><small>" + h.Encode(to) + "</small>" : "")
+              .Append("</td><td>").Append(h.Encode(Token(s.Status)))
+              .Append("</td><td>").Append(h.Encode(s.Reason)).Append("</td></tr>");
+        }
+        sb.Append("</tbody></table></main></body></html>");
+        return sb.ToString();
+    }
+
+    /// <summary>An enum as the JSON names it ("needs-review"), so the page and the API speak alike.</summary>
+    private static string Token<T>(T value) where T : struct, Enum =>
+        System.Text.Json.JsonSerializer.Serialize(value, PlanJson.Options).Trim('"');
+}

@@ -1,0 +1,98 @@
+using System.Text.RegularExpressions;
+
+namespace OutlookFollowUp.Engine;
+
+/// <summary>
+/// R0: is this calendar event the user's own job interview? Precision beats recall: an event that only looks like
+/// one is a "maybe", and nothing is drafted for it until the user confirms.
+/// </summary>
+public static partial class InterviewDetector
+{
+    public static Detection Detect(GraphEvent e, UserProfile user, bool? userSays = null)
+    {
+        if (userSays is bool says)
+            return new(says ? DetectionVerdict.Interview : DetectionVerdict.NotInterview,
+                [says ? "R0: you marked this as an interview" : "R0: you marked this as not an interview"]);
+        if (StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null)
+            return Not("R0: a reminder OutlookFollowUp created");
+        if (e.IsCancelled == true) return Not("R0: the event is cancelled");
+        if (e.IsAllDay == true) return Not("R0: an all-day event is not an interview slot");
+        if (string.Equals(e.ResponseStatus?.Response, "declined", StringComparison.OrdinalIgnoreCase)
+            || e.Attendees?.Any(a => People.SameAddress(a.EmailAddress?.Address, user.Address)
+                                     && string.Equals(a.Status?.Response, "declined", StringComparison.OrdinalIgnoreCase)) == true)
+            return Not("R0: you declined it");
+
+        var subject = Text.ForMatching(e.Subject ?? "");
+        var text = subject + "\n" + Text.ForMatching(Text.Plain(e.Body, e.BodyPreview));
+        var organizer = e.Organizer?.EmailAddress?.Address;
+        var userOrganizes = e.IsOrganizer == true || People.SameAddress(organizer, user.Address);
+
+        if (NotAJobInterview().Match(text) is { Success: true } lookAlike)
+            return Not($"R0: \"{lookAlike.Value.Trim()}\" is not a job interview of yours");
+        if (InterviewerSide().Match(subject) is { Success: true } panel)
+            return Not($"R0: \"{panel.Value.Trim()}\": you are on the interviewing side");
+
+        var strong = StrongVocabulary().Match(text);
+        var weak = WeakVocabulary().Match(text);
+        var service = RecruitingService(e, text);
+        var external = !userOrganizes && organizer is not null && !People.IsRobot(organizer) && IsExternal(organizer, user.Address);
+        var externalPeople = (e.Attendees ?? [])
+            .Where(a => !People.IsRoom(a) && !People.SameAddress(a.EmailAddress?.Address, user.Address))
+            .Any(a => IsExternal(a.EmailAddress?.Address, user.Address) && !People.IsRobot(a.EmailAddress?.Address));
+
+        if (userOrganizes)
+            return strong.Success
+                ? Maybe($"R0: \"{strong.Value}\" in an event you organize; interviewers organize their own panels")
+                : Not("R0: you organize it and nothing says interview");
+
+        var reasons = new List<string>();
+        if (strong.Success) reasons.Add($"R0: says \"{strong.Value}\"");
+        if (service is not null) reasons.Add($"R0: scheduled through {service}");
+        if (external) reasons.Add($"R0: invited by {People.Normalize(organizer)}, outside your organization");
+        else if (externalPeople) reasons.Add("R0: people from outside your organization attend");
+        if (weak.Success) reasons.Add($"R0: mentions \"{weak.Value}\"");
+
+        var outside = external || externalPeople || service is not null;
+        if (strong.Success && outside) return new(DetectionVerdict.Interview, reasons);
+        if (service is not null && (external || externalPeople) && weak.Success) return new(DetectionVerdict.Interview, reasons);
+        if (strong.Success)
+            return new(DetectionVerdict.Maybe, [.. reasons, "R0: organized inside your organization: you may be the interviewer"]);
+        if (service is not null || (outside && weak.Success))
+            return new(DetectionVerdict.Maybe, [.. reasons, "R0: nothing says interview outright"]);
+        return Not(reasons.Count > 0 ? "R0: nothing says interview" : "R0: no interview vocabulary, service or outside organizer");
+    }
+
+    private static bool IsExternal(string? address, string? userAddress)
+    {
+        if (string.IsNullOrWhiteSpace(address)) return false;
+        if (People.IsFreeMail(userAddress)) return !People.SameAddress(address, userAddress);
+        return People.Organization(address) != People.Organization(userAddress);
+    }
+
+    private static string? RecruitingService(GraphEvent e, string text)
+    {
+        var addresses = new[] { e.Organizer?.EmailAddress?.Address }
+            .Concat((e.Attendees ?? []).Select(a => a.EmailAddress?.Address));
+        foreach (var a in addresses)
+            if (People.IsRecruitingService(a)) return People.Organization(a);
+        foreach (var domain in People.RecruitingServiceDomains)
+            if (text.Contains(domain, StringComparison.Ordinal)) return domain;
+        return null;
+    }
+
+    private static Detection Not(string reason) => new(DetectionVerdict.NotInterview, [reason]);
+
+    private static Detection Maybe(string reason) => new(DetectionVerdict.Maybe, [reason]);
+
+    [GeneratedRegex(@"\b(exit interview|stay interview|press interview|media interview|podcast|radio interview|tv interview|television interview|journalist|user interviews?|customer interviews?|user research|usability (?:test|session|study)|research participants?|informational interview|performance review|performance evaluation|appraisal|annual review|mid-?year review|1:1|1-on-1|one[- ]on[- ]one|skip[- ]level|austrittsgespräch|mitarbeitergespräch|jahresgespräch|entretien annuel|entretien de départ|entretien individuel|entrevista de salida|evaluación de desempeño|interview (?:study|participants?|guide))\b")]
+    private static partial Regex NotAJobInterview();
+
+    [GeneratedRegex(@"\b(candidate\s*[:\-]|debrief|scorecard|hiring committee|interview (?:loop|panel|training|calibration|prep(?:aration)? for)|interviewer|shadow(?:ing)? interview|interview(?:ing)? (?:a |the )?candidates?|kandidat(?:in)?\s*:|candidat(?:e)?\s*:)")]
+    private static partial Regex InterviewerSide();
+
+    [GeneratedRegex(@"\b(phone screen(?:ing)?|screening call|tech(?:nical)? screen|technical interview|coding interview|system design interview|on-?site interview|virtual on-?site|onsite|on-site|panel interview|hiring manager|recruiter (?:call|chat|screen|conversation)|final round|final interview|(?:first|second|third|1st|2nd|3rd|next) round|meet the team|case interview|behaviou?ral interview|job interview|interviews?|vorstellungsgespräch|bewerbungsgespräch|kennenlerngespräch|entretien d'embauche|entretien de recrutement|entretien|entrevue|entrevista(?: de trabajo)?)\b")]
+    private static partial Regex StrongVocabulary();
+
+    [GeneratedRegex(@"\b(candidate|candidacy|position|role|application|opportunity|hiring|recruit(?:er|ing|ment)?|talent|career|bewerbung|stelle|candidature|poste|candidatura|puesto|vacante)\b")]
+    private static partial Regex WeakVocabulary();
+}

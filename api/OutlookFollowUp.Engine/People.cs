@@ -1,0 +1,122 @@
+using System.Text.RegularExpressions;
+
+namespace OutlookFollowUp.Engine;
+
+/// <summary>Who is a person worth writing to, and what to call them.</summary>
+public static partial class People
+{
+    /// <summary>Applicant-tracking and scheduling services: they send invites, they are not interviewers.</summary>
+    public static readonly IReadOnlyList<string> RecruitingServiceDomains =
+    [
+        "greenhouse.io", "greenhouse-mail.io", "lever.co", "hire.lever.co", "ashbyhq.com", "ashby.io", "myworkday.com",
+        "myworkdayjobs.com", "workday.com", "smartrecruiters.com", "icims.com", "goodtime.io", "calendly.com",
+        "workable.com", "jobvite.com", "bamboohr.com", "teamtailor.com", "recruitee.com", "personio.de", "personio.com",
+        "hirevue.com", "paradox.ai", "gem.com", "modernloop.io", "breezy.hr", "jazzhr.com", "applytojob.com",
+        "successfactors.com", "taleo.net", "cal.com", "doodle.com", "rippling.com", "pinpointhq.com", "comeet.co",
+    ];
+
+    private static readonly HashSet<string> FreeMailDomains = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com", "ymail.com",
+        "icloud.com", "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com", "gmx.de", "gmx.net", "gmx.com",
+        "web.de", "yandex.ru", "yandex.com", "mail.com", "zoho.com", "fastmail.com", "hey.com", "t-online.de",
+        "orange.fr", "free.fr", "laposte.net", "wanadoo.fr", "libero.it", "qq.com", "163.com",
+    };
+
+    private static readonly HashSet<string> TwoLevelSuffixes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.nz", "co.jp", "co.in", "com.br",
+        "com.mx", "co.za", "com.sg", "com.cn", "co.kr", "com.tr", "com.ar",
+    };
+
+    public static string Normalize(string? address) => (address ?? "").Trim().ToLowerInvariant();
+
+    public static string Domain(string? address)
+    {
+        var a = Normalize(address);
+        var at = a.LastIndexOf('@');
+        return at < 0 ? "" : a[(at + 1)..];
+    }
+
+    /// <summary>The registrable part of a domain: careers.contoso.com and contoso.com are one employer.</summary>
+    public static string Organization(string? address)
+    {
+        var labels = Domain(address).Split('.', StringSplitOptions.RemoveEmptyEntries);
+        if (labels.Length <= 2) return string.Join('.', labels);
+        var lastTwo = labels[^2] + "." + labels[^1];
+        return TwoLevelSuffixes.Contains(lastTwo) ? labels[^3] + "." + lastTwo : lastTwo;
+    }
+
+    public static bool IsFreeMail(string? address) => FreeMailDomains.Contains(Domain(address));
+
+    public static bool IsRecruitingService(string? address)
+    {
+        var domain = Domain(address);
+        return RecruitingServiceDomains.Any(d => domain == d || domain.EndsWith("." + d, StringComparison.Ordinal));
+    }
+
+    /// <summary>No-reply senders, schedulers and other robots: never an interviewer, never a recipient.</summary>
+    public static bool IsRobot(string? address)
+    {
+        var a = Normalize(address);
+        if (a.Length == 0 || !a.Contains('@')) return true;
+        if (IsRecruitingService(a)) return true;
+        var local = a[..a.IndexOf('@')];
+        return RobotLocalPart().IsMatch(local);
+    }
+
+    public static bool IsRoom(Attendee attendee) =>
+        string.Equals(attendee.Type, "resource", StringComparison.OrdinalIgnoreCase)
+        || RoomName().IsMatch(attendee.EmailAddress?.Name ?? "")
+        || RoomAddress().IsMatch(Normalize(attendee.EmailAddress?.Address));
+
+    public static bool SameAddress(string? a, string? b) => Normalize(a) == Normalize(b) && Normalize(a).Length > 0;
+
+    /// <summary>The first name for a greeting, or null when none can be told from the name or the address.</summary>
+    public static string? FirstName(EmailAddress? who)
+    {
+        var name = (who?.Name ?? "").Trim();
+        if (name.Contains('@')) name = "";
+        if (name.Length > 0)
+        {
+            // "Smith, Dana" is how many directories write names.
+            if (name.Contains(',')) name = name[(name.IndexOf(',') + 1)..].Trim();
+            var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Where(w => !Titles().IsMatch(w)).ToList();
+            if (words.Count > 0 && words[0].Any(char.IsLetter)) return words[0];
+        }
+        var local = Normalize(who?.Address);
+        var at = local.IndexOf('@');
+        if (at <= 0) return null;
+        var parts = local[..at].Split('.', '_', '-');
+        // "dana.smith@" tells a first name; "dsmith@" does not.
+        return parts.Length >= 2 && parts[0].Length >= 2 && parts[0].All(char.IsLetter) ? Text.Capitalize(parts[0]) : null;
+    }
+
+    public static string DisplayName(EmailAddress? who)
+    {
+        var name = (who?.Name ?? "").Trim();
+        return name.Length > 0 && !name.Contains('@') ? name : FirstName(who) ?? Normalize(who?.Address);
+    }
+
+    /// <summary>A company name from a domain, when the user gave none: contoso.com becomes Contoso.</summary>
+    public static string? CompanyFromDomain(string? address)
+    {
+        if (IsFreeMail(address) || IsRecruitingService(address)) return null;
+        var org = Organization(address);
+        var first = org.Split('.')[0];
+        return first.Length >= 2 && first.All(char.IsLetter) ? Text.Capitalize(first) : null;
+    }
+
+    [GeneratedRegex(@"^(no-?reply|do-?not-?reply|donotreply|noreply-\w+|notifications?|mailer-daemon|postmaster|calendar|scheduling|scheduler|invites?|bounces?|automated|system|jobs|careers|talent-noreply|recruiting-noreply|hr-noreply|ats)$|no-?reply|do-?not-?reply")]
+    private static partial Regex RobotLocalPart();
+
+    [GeneratedRegex(@"\b(room|conference|boardroom|meeting space|huddle)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex RoomName();
+
+    [GeneratedRegex(@"^(room|conf|confroom|mr)[-_.]")]
+    private static partial Regex RoomAddress();
+
+    [GeneratedRegex(@"^(mr|mrs|ms|mx|dr|prof)\.?$", RegexOptions.IgnoreCase)]
+    private static partial Regex Titles();
+}

@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+
+namespace OutlookFollowUp.Engine;
+
+/// <summary>What an employer's message says about the process, and any date it gives.</summary>
+public sealed record ReplyReading(ReplyClass Class, string Reason, DatePhrase? Date);
+
+/// <summary>
+/// R5: reads an employer's message. Auto-replies first (they never count as an answer), then rejection before
+/// everything else: "we won't be extending an offer" must never read as an offer.
+/// </summary>
+public static partial class ReplyClassifier
+{
+    public static ReplyReading Classify(GraphMessage message, DateOnly written, UserCalendar calendar)
+    {
+        var subject = Text.ForMatching(message.Subject ?? "");
+        var body = Text.Plain(message.Body, message.BodyPreview);
+        var text = subject + "\n" + Text.ForMatching(body);
+
+        if (AutoReplyReason(message, subject, text) is { } auto)
+            return new(ReplyClass.AutoReply, auto, DatePhrases.ReadReturnDate(body, written, calendar));
+        if (Rejection().Match(text) is { Success: true } no)
+            return new(ReplyClass.Rejection, $"says \"{no.Value}\"", null);
+        if (References().Match(text) is { Success: true } refs)
+            return new(ReplyClass.References, $"says \"{refs.Value}\"", null);
+        if (Offer().Match(text) is { Success: true } offer)
+            return new(ReplyClass.Offer, $"says \"{offer.Value}\"", null);
+        if (NextRound().Match(text) is { Success: true } next)
+            return new(ReplyClass.NextRound, $"says \"{next.Value}\"", null);
+        var date = DatePhrases.ReadDecisionDate(body, written, calendar);
+        if (InProcess().Match(text) is { Success: true } wait)
+            return new(ReplyClass.InProcess, $"says \"{wait.Value}\"", date);
+        if (date is not null)
+            return new(ReplyClass.InProcess, $"gives a date: \"{date.Phrase}\"", date);
+        return new(ReplyClass.Other, "a reply the rules do not classify", null);
+    }
+
+    private static string? AutoReplyReason(GraphMessage message, string subject, string text)
+    {
+        foreach (var h in message.InternetMessageHeaders ?? [])
+        {
+            var name = (h.Name ?? "").Trim();
+            var value = (h.Value ?? "").Trim();
+            if (name.Equals("Auto-Submitted", StringComparison.OrdinalIgnoreCase) && !value.Equals("no", StringComparison.OrdinalIgnoreCase))
+                return $"Auto-Submitted: {value}";
+            if (name.Equals("X-Autoreply", StringComparison.OrdinalIgnoreCase) || name.Equals("X-Autorespond", StringComparison.OrdinalIgnoreCase))
+                return name;
+            if (name.Equals("Precedence", StringComparison.OrdinalIgnoreCase) && value.Equals("auto_reply", StringComparison.OrdinalIgnoreCase))
+                return "Precedence: auto_reply";
+        }
+        if (AutoSubject().Match(subject) is { Success: true } s) return $"subject \"{s.Value}\"";
+        if (OutOfOfficeBody().Match(text) is { Success: true } b) return $"says \"{b.Value}\"";
+        return null;
+    }
+
+    [GeneratedRegex(@"^(automatic reply|auto(?:matic)?[- ]?reply|autoreply|auto:|out of (?:the )?office|ooo\b|abwesenheitsnotiz|automatische antwort|réponse automatique|respuesta automática)")]
+    private static partial Regex AutoSubject();
+
+    [GeneratedRegex(@"\b(i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|away from (?:the office|my desk)|on (?:annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|travelling|traveling)\b[^.\n]*\b(until|returning|return|back on|back in|limited access)\b|\bthis is an automated (?:reply|response|message)\b")]
+    private static partial Regex OutOfOfficeBody();
+
+    [GeneratedRegex(@"(decided|decision|chosen|choose|opted) (?:not )?to (?:move|moving|go|proceed|pursue|continue) (?:forward )?with (?:other|another|a different|different) (?:candidates?|applicants?|profiles?)|(?:will not|won't|not be|are not|aren't|not|unable to) (?:be )?(?:moving|move|progressing|progress|proceeding|proceed|going|go) (?:forward|ahead) with your (?:application|candidacy|profile)|(?:not|won't|will not) be moving forward|decided not to (?:move|proceed|progress|continue)|(?:go|going|went) (?:in|with) a different direction|(?:position|role|opening|vacancy|job) (?:has been|was|is now|is) (?:filled|closed)|filled the (?:position|role)|regret to (?:inform|let you know)|(?:were|was|have not been|has not been|weren't|wasn't) (?:not )?(?:selected|successful)|not (?:been )?selected|unsuccessful|(?:not|won't|will not) be (?:extending|making|offering) (?:you )?(?:an )?offer|unable to offer you|no longer (?:being )?(?:considered|under consideration)|not (?:be )?a (?:good )?(?:fit|match) (?:for|at) this time|more closely (?:match|aligned)|other candidates whose|haben uns (?:leider )?für (?:eine[nr]? )?andere|leider (?:müssen|können) wir|nous avons le regret|lamentamos informarle")]
+    private static partial Regex Rejection();
+
+    [GeneratedRegex(@"\b(references|reference checks?|referees|contact details for (?:your )?(?:two|three|\d) (?:former )?(?:managers|supervisors))\b")]
+    private static partial Regex References();
+
+    [GeneratedRegex(@"\b((?:pleased|happy|delighted|excited|thrilled|glad) to (?:extend |make )?(?:you )?(?:an |a formal |a verbal )?offer|like to (?:extend |make )?(?:you )?(?:an )?offer|(?:extend|extending) (?:you )?an offer|offer letter|offer of employment|formal offer|verbal offer|written offer|offer (?:details|package))\b")]
+    private static partial Regex Offer();
+
+    [GeneratedRegex(@"\b(next round|second round|third round|final round|onsite|on-site|next (?:interview|stage|step in (?:the|our) process is)|(?:invite|inviting) you (?:back )?(?:to|for)|(?:schedule|set up|arrange|book) (?:a |an |the |your )?(?:next |second |final |follow-up |follow up |onsite |on-site |technical |panel |virtual )?(?:interview|call|conversation|meeting|chat)|your availability|times that work|time slots?|(?:move|moving|advance|advancing) you (?:forward|to the next)|like to move forward with your (?:application|candidacy)|(?:meet|speak) with (?:the )?(?:team|hiring manager|our cto|our ceo|the founders?)|calendly\.com/|please (?:choose|select|pick|book) a (?:time|slot))\b")]
+    private static partial Regex NextRound();
+
+    [GeneratedRegex(@"\b(still (?:reviewing|interviewing|in (?:the )?process|evaluating|considering|meeting with|finali[sz]ing|working through|waiting)|(?:haven't|have not|hasn't|has not) (?:yet )?(?:made|reached) (?:a |our )?(?:final )?decision|no (?:final )?decision (?:has been made )?yet|(?:expect|hope|plan) to (?:have|make|share|give you) (?:a decision|an update|news|more information|a final decision)|get back to you|(?:taking|take) (?:a bit |a little )?longer|(?:timeline|process) (?:has )?(?:shifted|changed|slipped|been delayed)|thank you for your patience|thanks for your patience|will (?:be in touch|keep you (?:posted|updated)|update you|let you know))\b")]
+    private static partial Regex InProcess();
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The one test command. On a fresh machine, run as root, it installs from Debian what the suite needs, builds,
+# runs every test and the README's commands, and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+log_dir="$root/artifacts/test-logs"
+mkdir -p "$log_dir"
+
+# --- what the suite needs from Debian -------------------------------------------------------------------------
+need=()
+[ -e /usr/share/hunspell/en_US.dic ] || need+=(hunspell-en-us)
+ldconfig -p 2>/dev/null | grep -q 'libhunspell-1.7.so.0' || need+=(libhunspell-1.7-0)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "tests/run.sh: missing Debian packages: ${need[*]}; run as root, or install them first" >&2
+    exit 1
+  fi
+  echo "== installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >"$log_dir/apt.log" 2>&1
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >>"$log_dir/apt.log" 2>&1 || { cat "$log_dir/apt.log" >&2; exit 1; }
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# --- build and unit/integration tests -------------------------------------------------------------------------
+echo "== build"
+dotnet build OutlookFollowUp.sln -c Release -nologo -v q -clp:ErrorsOnly
+
+echo "== tests"
+set +e
+dotnet test OutlookFollowUp.sln -c Release --no-build -nologo \
+  --logger "console;verbosity=minimal" --logger "trx;LogFileName=results.trx" --results-directory "$log_dir" 2>&1 | tee "$log_dir/dotnet-test.log"
+test_status=${PIPESTATUS[0]}
+set -e
+
+# --- the README's two commands, as a user types them ------------------------------------------------------------
+echo "== README commands"
+smoke_failed=0
+if ! dotnet run --project api -- plan api/samples/scenario.json >"$log_dir/plan.json" 2>"$log_dir/plan.err"; then
+  echo "FAIL: dotnet run --project api -- plan api/samples/scenario.json"; cat "$log_dir/plan.err"; smoke_failed=1
+elif ! grep -q '"engineVersion"' "$log_dir/plan.json"; then
+  echo "FAIL: the plan command printed no plan"; smoke_failed=1
+fi
+set +e
+echo '{ not json' | dotnet run --project api -- plan - >/dev/null 2>"$log_dir/bad.err"
+bad_status=$?
+set -e
+if [ "$bad_status" -ne 2 ] || [ "$(wc -l <"$log_dir/bad.err")" -ne 1 ]; then
+  echo "FAIL: malformed input should give one line and exit 2 (got $bad_status):"; cat "$log_dir/bad.err"; smoke_failed=1
+fi
+
+port=$(( 20000 + RANDOM % 20000 ))
+dotnet run --project api -- --urls "http://127.0.0.1:$port" >"$log_dir/server.log" 2>&1 &
+server=$!
+ok=0
+for _ in $(seq 1 60); do
+  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then ok=1; break; fi
+  sleep 0.5
+done
+if [ "$ok" -eq 1 ] && curl -fsS "http://127.0.0.1:$port/" | grep -q "OutlookFollowUp"; then
+  echo "dotnet run --project api serves / and /healthz"
+else
+  echo "FAIL: dotnet run --project api did not serve / and /healthz"; cat "$log_dir/server.log"; smoke_failed=1
+fi
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+
+# --- one closing line in the plain form CI reads ----------------------------------------------------------------
+count() { grep -oE "$1: +[0-9]+" "$log_dir/dotnet-test.log" | awk '{ n += $2 } END { print n + 0 }'; }
+passed=$(count Passed)
+failed=$(count Failed)
+[ "$test_status" -eq 0 ] || [ "${failed:-0}" -gt 0 ] || failed=1
+[ "$smoke_failed" -eq 0 ] || failed=$(( ${failed:-0} + 1 ))
+passed=$(( ${passed:-0} + (smoke_failed == 0 ? 3 : 0) ))
+echo "${passed} passed, ${failed:-0} failed"
+[ "$test_status" -eq 0 ] && [ "$smoke_failed" -eq 0 ]
