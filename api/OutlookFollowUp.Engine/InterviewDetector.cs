@@ -29,16 +29,20 @@ public static partial class InterviewDetector
 
         if (NotAJobInterview().Match(text) is { Success: true } lookAlike)
             return Not($"R0: \"{lookAlike.Value.Trim()}\" is not a job interview of yours");
-        if (InterviewerSide().Match(subject) is { Success: true } panel)
-            return Not($"R0: \"{panel.Value.Trim()}\": you are on the interviewing side");
-
         var strong = StrongVocabulary().Match(text);
         var weak = WeakVocabulary().Match(text);
         var service = RecruitingService(e, text);
-        var external = !userOrganizes && organizer is not null && !People.IsRobot(organizer) && IsExternal(organizer, user.Address);
+        var externalOrganizer = !userOrganizes && organizer is not null && !People.IsRobot(organizer) && IsExternal(organizer, user.Address);
+        // A company inviting the user is strong evidence; a personal address (a friend, a club) is not, unless the
+        // subject itself names an interview.
+        var external = externalOrganizer && (!People.IsFreeMail(organizer) || StrongVocabulary().IsMatch(subject));
+        // "Debrief", "loop", "candidate:" mean the user interviews someone, unless an outside company sent it.
+        if (!externalOrganizer && service is null && InterviewerSide().Match(subject) is { Success: true } panel)
+            return Not($"R0: \"{panel.Value.Trim()}\": you are on the interviewing side");
         var externalPeople = (e.Attendees ?? [])
             .Where(a => !People.IsRoom(a) && !People.SameAddress(a.EmailAddress?.Address, user.Address))
-            .Any(a => IsExternal(a.EmailAddress?.Address, user.Address) && !People.IsRobot(a.EmailAddress?.Address));
+            .Any(a => IsExternal(a.EmailAddress?.Address, user.Address) && !People.IsRobot(a.EmailAddress?.Address)
+                      && !People.IsFreeMail(a.EmailAddress?.Address));
 
         if (userOrganizes)
             return strong.Success

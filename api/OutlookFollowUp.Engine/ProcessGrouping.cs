@@ -18,7 +18,7 @@ public static class ProcessGrouping
     {
         var groups = new Dictionary<string, List<GraphEvent>>(StringComparer.Ordinal);
         var seriesGroup = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var e in events.OrderBy(e => e.Start?.DateTime, StringComparer.Ordinal).ThenBy(e => e.ICalUId ?? e.Id, StringComparer.Ordinal))
+        foreach (var e in events.OrderBy(StartOf).ThenBy(e => e.ICalUId ?? e.Id, StringComparer.Ordinal))
         {
             var id = e.ICalUId ?? e.Id ?? "";
             string group;
@@ -31,6 +31,13 @@ public static class ProcessGrouping
         }
         // The key is the first event's id: it does not change when a later round joins.
         return groups.Values.Select(list => new ProcessGroup(list[0].ICalUId ?? list[0].Id ?? "", list)).ToList();
+    }
+
+    // Starts are compared as instants: two events written in different zones still sort by when they happen.
+    private static DateTimeOffset StartOf(GraphEvent e)
+    {
+        try { return UserCalendar.ParseGraphDateTime(e.Start, "start"); }
+        catch (PlanInputException) { return DateTimeOffset.MaxValue; }
     }
 
     private static string? EmployerOf(GraphEvent e, UserProfile user)
