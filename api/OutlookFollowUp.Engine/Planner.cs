@@ -382,17 +382,20 @@ internal sealed class PlanBuilder
                         : $"after their reply of {Local(r.Mail.At)} ({r.Reading.Reason}) [003]");
                 }
             }
+            var sentAt = keepSearching ? null : phone ? CallMade(eventByKey, key) : Written(byKey, key) is { Sent: true } w ? w.SentUtc : null;
             if (!keepSearching)
             {
                 // R11: never two messages to one person within 5 business days, thank-you notes and answers aside.
-                var lastToThem = mine.Where(m => m.Message.IsDraft != true && m.At > end && m.At <= _now && m.To.Contains(contact.Address)
+                // Only what went before this step counts: later messages cannot move a step already taken.
+                var before = sentAt ?? _now;
+                var lastToThem = mine.Where(m => m.Message.IsDraft != true && m.At > end && m.At < before && m.To.Contains(contact.Address)
                                                  && m.Key != key && !IsThankYou(m, chain) && !IsAnswer(m, replies))
                     .Select(m => (DateTimeOffset?)m.At).Max();
-                if (previousDue is { } pd && (lastToThem is null || pd > lastToThem)) lastToThem = pd;
+                if (previousSent is null && previousDue is { } pd && (lastToThem is null || pd > lastToThem)) lastToThem = pd;
                 if (lastToThem is { } lt && _cal.AddBusinessDays(_cal.LocalDate(lt), 5) is var spaced && spaced > earliest)
                 {
                     earliest = spaced;
-                    reasons.Add("five business days after your last message to them");
+                    reasons.Add($"five business days after your last message to them ({Local(lt)})");
                 }
             }
             var due = _cal.StartOfWork(earliest);
@@ -420,7 +423,6 @@ internal sealed class PlanBuilder
             }
             _steps.Add(step);
 
-            var sentAt = keepSearching ? null : phone ? CallMade(eventByKey, key) : Written(byKey, key) is { Sent: true } w ? w.SentUtc : null;
             previousSent = sentAt;
             previousDue = due;
             previousOpen = sentAt is null;
