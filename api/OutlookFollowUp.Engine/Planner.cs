@@ -94,15 +94,10 @@ internal sealed class PlanBuilder
         foreach (var round in rounds) ThankYous(processKey, round, rounds, context, byKey, mine, rejection);
         Connections(processKey, rounds, context, eventByKey);
         var contact = FollowUpContact(chain, organizer);
-        if (rejection is null)
-        {
-            FollowUpChain(processKey, chain, contact, context, byKey, eventByKey, mine, replies, last);
-            ReminderFromReply(processKey, chain, last, context, eventByKey);
-        }
-        else
-        {
-            Rejected(processKey, chain, rejection, contact, context, byKey, mine, eventByKey);
-        }
+        // The chain is planned even after a rejection, so that its drafts already in the mailbox are withdrawn.
+        FollowUpChain(processKey, chain, contact, context, byKey, eventByKey, mine, replies, last);
+        ReminderFromReply(processKey, chain, last, context, eventByKey);
+        if (rejection is not null) Rejected(processKey, chain, rejection, contact, context, byKey, mine, eventByKey);
         NextRounds(processKey, rounds, context, eventByKey);
         if (_facts.MutualConnection is { Address: { Length: > 0 } } mutual)
         {
