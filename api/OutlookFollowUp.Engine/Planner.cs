@@ -505,15 +505,16 @@ internal sealed class PlanBuilder
         var touch = to ?? contact;
         if (!_settings.StayInTouch || touch is null) return;
         var earlier = (_in.CompanyHistory?.StayInTouchReminders ?? []).Select(d => d.ToUniversalTime()).OrderBy(d => d).ToList();
-        var next = _cal.LocalDate(at).AddDays(90);
-        if (earlier.Count > 0 && _cal.LocalDate(earlier[^1]).AddDays(90) > next) next = _cal.LocalDate(earlier[^1]).AddDays(90);
+        // Ninety whole days, measured between instants: never an hour early.
+        var next = at.AddDays(90);
+        if (earlier.Count > 0 && earlier[^1].AddDays(90) > next) next = earlier[^1].AddDays(90);
         for (var i = 1; i <= 2 - earlier.Count; i++)
         {
-            var due = _cal.StartOfWork(_cal.BusinessDayOnOrAfter(next));
+            var due = _cal.NextWorkingInstant(next);
             AddReminder(StepKind.StayInTouch, StepKeys.For(StepKind.StayInTouch, processKey, chain.DateKey, i.ToString()),
                 "R9: stay in touch after a rejection, once every few months at most, twice per company at most [000, 002]",
                 touch, due, due, c, touch.Name, null, 15, eventByKey);
-            next = _cal.LocalDate(due).AddDays(90);
+            next = due.AddDays(90);
         }
     }
 
