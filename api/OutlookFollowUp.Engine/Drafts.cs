@@ -124,13 +124,19 @@ internal static partial class Drafts
         return new MailDraft(subject, Text.Paragraphs(all, html: true), Text.Paragraphs(all, html: false), replyTo);
     }
 
-    /// <summary>A user's phrase inside our sentence: no trailing full stop, no leading capital on a common word.</summary>
+    /// <summary>
+    /// A user's phrase inside our sentence: no trailing full stop, and "Your team's..." becomes "your team's...". Only
+    /// these small words are lowered: a name ("Natarajan's team") keeps its capital.
+    /// </summary>
     private static string Phrase(string note)
     {
         var p = note.Trim().TrimEnd('.', '!', ' ');
-        return p.Length > 1 && char.IsUpper(p[0]) && char.IsLower(p[1]) && !p.StartsWith("I ", StringComparison.Ordinal)
-            ? char.ToLowerInvariant(p[0]) + p[1..] : p;
+        var first = p.Split(' ', 2)[0];
+        return LeadingFunctionWord().IsMatch(first) ? char.ToLowerInvariant(p[0]) + p[1..] : p;
     }
+
+    [GeneratedRegex("^(Your|The|Our|Their|His|Her|How|What|Why|My|A|An|This|That|Its)$")]
+    private static partial Regex LeadingFunctionWord();
 
     private static string Sentence(string s)
     {

@@ -643,7 +643,8 @@ internal sealed class PlanBuilder
             {
                 if (word.Length >= 4 && word.All(ch => !char.IsLetter(ch) || char.IsUpper(ch)))
                     style.Add($"\"{word}\" in capitals reads as shouting");
-                if (_spell is null || word.Length < 2 || allowed.Contains(word.ToLowerInvariant())) continue;
+                var bare = word.EndsWith("'s", StringComparison.OrdinalIgnoreCase) ? word[..^2] : word;
+                if (_spell is null || word.Length < 2 || allowed.Contains(bare.ToLowerInvariant())) continue;
                 if (word.Length <= 5 && word.All(char.IsUpper)) continue; // an acronym: AWS, SQL
                 if (!_spell.IsKnown(word) && unknown.All(u => u.Word != word))
                     unknown.Add(new UnknownWord(word, _spell.Suggest(word).Take(5).ToList()));
