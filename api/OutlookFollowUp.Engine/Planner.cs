@@ -247,6 +247,7 @@ internal sealed class PlanBuilder
         var due = _cal.LatestWorkingInstantIn(end, deadline) ?? _cal.NextWorkingInstant(end);
         var later = rounds.FirstOrDefault(x => x.Round.Date > r.Round.Date && x.Round.EndUtc <= _now);
         var unsent = new List<string>();
+        var notes = new List<PlanStep>();
         foreach (var p in r.Round.Interviewers)
         {
             var key = StepKeys.For(StepKind.ThankYou, processKey, r.DateKey, p.Address);
@@ -264,10 +265,13 @@ internal sealed class PlanBuilder
                 over = (StepStatus.Cancelled, "R6: they declined; no more notes in this process");
             else if (later is not null)
                 over = (StepStatus.Skipped, $"R12: a later round on {later.Round.Date:yyyy-MM-dd} has passed");
+            else if (written is not { Sent: true } && _now > end.AddDays(ThankYouOfferedForDays))
+                over = (StepStatus.Skipped, $"R1: more than {ThankYouOfferedForDays} days have passed; a thank-you now would read oddly, and the follow-up carries your thanks");
             var late = written is not { Sent: true } && _now > deadline;
             var reason = $"R1: thank {p.Name} within 24 hours of the interview [002]" + (late ? "; late, still worth sending [001]" : "");
             var step = MailStep(StepKind.ThankYou, key, reason, p, end, due, draft, written, over, review, late);
             _steps.Add(step);
+            notes.Add(step);
             if (step.Status is StepStatus.Due or StepStatus.NeedsReview or StepStatus.Scheduled) unsent.Add(People.FirstName(new EmailAddress(p.Name, p.Address)) ?? p.Name);
         }
         if (r.Round.Interviewers.Count == 0) return;
@@ -275,10 +279,15 @@ internal sealed class PlanBuilder
         var nudgeKey = StepKeys.For(StepKind.SendThankYou, processKey, r.DateKey);
         var nudgeDue = _cal.LatestWorkingInstantIn(end.AddHours(2), deadline.AddHours(-4)) ?? due;
         var names = unsent.Count > 0 ? Text.JoinNames(unsent) : Text.JoinNames(r.Round.Interviewers.Select(p => p.Name).ToList());
-        (StepStatus, string)? done = unsent.Count == 0 ? (StepStatus.Done, "R8: every thank-you note of this round is sent") : null;
+        (StepStatus, string)? done = notes.All(s => s.Status == StepStatus.Done) ? (StepStatus.Done, "R8: every thank-you note of this round is sent")
+            : unsent.Count == 0 ? (StepStatus.Skipped, "R8: no thank-you note of this round is left to send")
+            : _now > deadline ? (StepStatus.Skipped, "R8: the 24 hours have passed; late notes stay offered for a week") : null;
         AddReminder(StepKind.SendThankYou, nudgeKey, "R8: the thank-you notes are due within 24 hours [002]",
             r.Round.Interviewers[0], end, nudgeDue, c, names, null, 15, null, done);
     }
+
+    /// <summary>A late thank-you is still worth sending for a while [001: 48 hours; 004: a day or two]; not once follow-ups begin.</summary>
+    internal const int ThankYouOfferedForDays = 7;
 
     private string? NoteFor(string address) =>
         _facts.InterviewerNotes?.FirstOrDefault(kv => People.SameAddress(kv.Key, address)).Value;

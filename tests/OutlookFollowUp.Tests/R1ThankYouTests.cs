@@ -63,6 +63,17 @@ public class R1ThankYouTests
     }
 
     [Fact]
+    public void AWeekLaterTheThankYouIsNoLongerOfferedAndItsUntouchedDraftIsWithdrawn()
+    {
+        var key = A.Plan(A.Input("2026-03-10T19:00:00Z", [Panel()])).Of(StepKind.ThankYou).First(s => s.Recipients[0].Address == A.Tom.Address).Key;
+        var plan = A.Plan(A.Input("2026-03-17T19:00:00Z", [Panel()], [A.Draft(A.Tom, key, "2026-03-10T18:00:30Z")]));
+        var tom = plan.Of(StepKind.ThankYou).Single(s => s.Key == key);
+        Assert.Equal(StepStatus.Skipped, tom.Status);
+        Assert.True(tom.WithdrawDraft);
+        Assert.Equal(StepStatus.Skipped, plan.One(StepKind.SendThankYou).Status);
+    }
+
+    [Fact]
     public void ThankYouMentionsWhatWasMemorableAboutThatPersonOnly()
     {
         var facts = new UserFacts
