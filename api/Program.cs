@@ -1,6 +1,7 @@
 using OutlookFollowUp.Api.Cli;
 using OutlookFollowUp.Api.Demo;
 using OutlookFollowUp.Api.Plans;
+using OutlookFollowUp.Api.Problems;
 using OutlookFollowUp.Api.Spelling;
 
 // Verbs run without the web host: `plan FILE` prints the engine's plan for a scenario.
@@ -8,7 +9,7 @@ if (PlanCommand.Handles(args))
     return PlanCommand.Run(args, Console.In, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemHandling();
 builder.Services.AddHealthChecks();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSpelling();
