@@ -31,8 +31,9 @@ public static partial class InterviewDetector
             return Not($"R0: \"{lookAlike.Value.Trim()}\" is not a job interview of yours");
         var strong = StrongVocabulary().Match(text);
         var weak = WeakVocabulary().Match(text);
-        var service = RecruitingService(e, text);
-        var externalOrganizer = !userOrganizes && organizer is not null && !People.IsRobot(organizer) && IsExternal(organizer, user.Address);
+        var service = RecruitingService(e, text, user);
+        var externalOrganizer = !userOrganizes && organizer is not null && IsExternal(organizer, user.Address)
+                                && (!People.IsRobot(organizer) || People.IsRecruitingMailbox(organizer));
         // A company inviting the user is strong evidence; a personal address (a friend, a club) is not, unless the
         // subject itself names an interview.
         var external = externalOrganizer && (!People.IsFreeMail(organizer) || StrongVocabulary().IsMatch(subject));
@@ -73,12 +74,15 @@ public static partial class InterviewDetector
         return People.Organization(address) != People.Organization(userAddress);
     }
 
-    private static string? RecruitingService(GraphEvent e, string text)
+    private static string? RecruitingService(GraphEvent e, string text, UserProfile user)
     {
         var addresses = new[] { e.Organizer?.EmailAddress?.Address }
             .Concat((e.Attendees ?? []).Select(a => a.EmailAddress?.Address));
         foreach (var a in addresses)
             if (People.IsRecruitingService(a)) return People.Organization(a);
+        // A company's own recruiting mailbox (careers@, talent@...) that invites the user is the employer's scheduler.
+        foreach (var a in addresses)
+            if (People.IsRecruitingMailbox(a) && !People.IsFreeMail(a) && IsExternal(a, user.Address)) return People.Normalize(a);
         foreach (var domain in People.RecruitingServiceDomains)
             if (text.Contains(domain, StringComparison.Ordinal)) return domain;
         return null;
@@ -88,13 +92,13 @@ public static partial class InterviewDetector
 
     private static Detection Maybe(string reason) => new(DetectionVerdict.Maybe, [reason]);
 
-    [GeneratedRegex(@"\b(exit interview|stay interview|press interview|media interview|podcast|radio interview|tv interview|television interview|journalist|user interviews?|customer interviews?|user research|usability (?:test|session|study)|research participants?|informational interview|performance review|performance evaluation|appraisal|annual review|mid-?year review|1:1|1-on-1|one[- ]on[- ]one|skip[- ]level|austrittsgespräch|mitarbeitergespräch|jahresgespräch|entretien annuel|entretien de départ|entretien individuel|entrevista de salida|evaluación de desempeño|interview (?:study|participants?|guide))\b")]
+    [GeneratedRegex(@"\b(exit interview|stay interview|press interview|media interview|podcast|radio interview|tv interview|television interview|journalist|user interviews?|customer interviews?|user research|usability (?:test|session|study)|research participants?|informational interview|performance review|performance evaluation|appraisal|annual review|mid-?year review|1:1|1-on-1|one[- ]on[- ]one|skip[- ]level|austrittsgespräch|mitarbeitergespräch|jahresgespräch|entretien annuel|entretien de départ|entretien individuel|entrevista de salida|evaluación de desempeño|interview (?:study|participants?|guide)|webinar|workshop|seminar|interview tips|(?:vendor|supplier|partner) interviews?|interview (?:three |the )?(?:suppliers|vendors)|mock interviews?|practice interviews?|career (?:center|centre|fair|coaching|services|office)|resume review|cv review|newspaper|magazine|blog post|podcast episode|student (?:project|paper)|documentary|for an article)\b")]
     private static partial Regex NotAJobInterview();
 
     [GeneratedRegex(@"\b(candidate\s*[:\-]|debrief|scorecard|hiring committee|interview (?:loop|panel|training|calibration|prep(?:aration)? for)|interviewer|shadow(?:ing)? interview|interview(?:ing)? (?:a |the )?candidates?|kandidat(?:in)?\s*:|candidat(?:e)?\s*:)")]
     private static partial Regex InterviewerSide();
 
-    [GeneratedRegex(@"\b(phone screen(?:ing)?|screening call|tech(?:nical)? screen|technical interview|coding interview|system design interview|on-?site interview|virtual on-?site|onsite|on-site|panel interview|hiring manager|recruiter (?:call|chat|screen|conversation)|final round|final interview|(?:first|second|third|1st|2nd|3rd|next) round|meet the team|case interview|behaviou?ral interview|job interview|interviews?|vorstellungsgespräch|bewerbungsgespräch|kennenlerngespräch|entretien d'embauche|entretien de recrutement|entretien|entrevue|entrevista(?: de trabajo)?)\b")]
+    [GeneratedRegex(@"\b(phone screen(?:ing)?|screening call|tech(?:nical)? screen|technical interview|coding interview|system design interview|on-?site interview|virtual on-?site|onsite|on-site|panel interview|hiring manager|recruiter (?:call|chat|screen|conversation)|final round|final interview|(?:first|second|third|1st|2nd|3rd|next) round|round (?:one|two|three|[1-5])|hiring team|hiring process|interview process|postdoc(?:toral)? position|talent (?:partner|acquisition)|job opening|vacancy|meet the team|case interview|behaviou?ral interview|job interview|interviews?|vorstellungsgespräch|bewerbungsgespräch|kennenlerngespräch|entretien d'embauche|entretien de recrutement|entretien|entrevue|entrevista(?: de trabajo)?)\b")]
     private static partial Regex StrongVocabulary();
 
     [GeneratedRegex(@"\b(candidate|candidacy|position|role|application|opportunity|hiring|recruit(?:er|ing|ment)?|talent|career|bewerbung|stelle|candidature|poste|candidatura|puesto|vacante)\b")]

@@ -55,6 +55,17 @@ public static partial class People
         return RecruitingServiceDomains.Any(d => domain == d || domain.EndsWith("." + d, StringComparison.Ordinal));
     }
 
+    /// <summary>A company's shared recruiting mailbox: not a person to thank, but a sign that the employer is writing.</summary>
+    public static bool IsRecruitingMailbox(string? address)
+    {
+        var a = Normalize(address);
+        var at = a.IndexOf('@');
+        return at > 0 && RecruitingLocalPart().IsMatch(a[..at]);
+    }
+
+    [GeneratedRegex(@"^(careers?|jobs|recruiting|recruitment|recruiters?|talent|talent-acquisition|hiring|hr|people|staffing)$")]
+    private static partial Regex RecruitingLocalPart();
+
     /// <summary>No-reply senders, schedulers and other robots: never an interviewer, never a recipient.</summary>
     public static bool IsRobot(string? address)
     {

@@ -54,6 +54,21 @@ public class CorpusTests(ITestOutputHelper output)
             Assert.True(f.Recall >= 0.90, f.ToString());
         });
     }
+
+    /// <summary>
+    /// When the rules misread a rejection, they must fail safe: "other" pauses every follow-up. Read as an offer, a next
+    /// round, a new date or a reference request, it would prompt the user to chase or to prepare for nothing.
+    /// </summary>
+    [Fact]
+    public void ARejectionIsNeverMistakenForSomethingThatKeepsTheProcessGoing()
+    {
+        var calendar = new UserCalendar("UTC", null, null);
+        foreach (var c in Corpus.Lines("replies.jsonl").Where(c => c.Str("label") == "rejection"))
+        {
+            var reading = ReplyClassifier.Classify(Corpus.ReplyCase(c), new DateOnly(2026, 3, 12), calendar);
+            Assert.True(reading.Class is ReplyClass.Rejection or ReplyClass.Other, $"{reading.Class}: {c.Str("body")}");
+        }
+    }
 }
 
 /// <summary>Figures the tests measure, written under artifacts/ for the README and the notes.</summary>
