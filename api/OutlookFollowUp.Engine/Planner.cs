@@ -68,7 +68,7 @@ internal sealed class PlanBuilder
             return Result(new ProcessSummary { Key = ProcessKey(candidates), State = state, Detection = detection });
         }
 
-        var processKey = _processKey = ProcessKey(interviews);
+        _processKey = ProcessKey(interviews);
         var rounds = Rounds(interviews);
         var chain = rounds[^1];
         var people = rounds.SelectMany(r => r.Round.Interviewers).DistinctBy(p => p.Address).ToList();
@@ -93,19 +93,19 @@ internal sealed class PlanBuilder
         var rejection = answers.FirstOrDefault(r => r.Reading.Class == ReplyClass.Rejection);
         var last = answers.LastOrDefault();
 
-        foreach (var round in rounds) ThankYous(processKey, round, rounds, context, byKey, mine, rejection);
-        Connections(processKey, rounds, context, eventByKey);
+        foreach (var round in rounds) ThankYous(round, rounds, context, byKey, mine, rejection);
+        Connections(rounds, context, eventByKey);
         var contact = FollowUpContact(chain, organizer);
         // The chain is planned even after a rejection, so that its drafts already in the mailbox are withdrawn.
-        FollowUpChain(processKey, chain, contact, context, byKey, eventByKey, mine, replies, last);
-        ReminderFromReply(processKey, chain, last, context, eventByKey);
-        if (rejection is not null) Rejected(processKey, chain, rejection, contact, context, byKey, mine, eventByKey);
-        NextRounds(processKey, rounds, context, eventByKey);
+        FollowUpChain(chain, contact, context, byKey, eventByKey, mine, replies, last);
+        ReminderFromReply(chain, last, context, eventByKey);
+        if (rejection is not null) Rejected(chain, rejection, contact, context, byKey, mine, eventByKey);
+        NextRounds(rounds, context, eventByKey);
         if (_facts.MutualConnection is { Address: { Length: > 0 } } mutual)
         {
             var who = new Person(People.DisplayName(mutual), People.Normalize(mutual.Address));
             var end = rounds[0].Round.EndUtc;
-            AddReminder(StepKind.AskRecommendation, StepKeys.For(StepKind.AskRecommendation, processKey, who.Address),
+            AddReminder(StepKind.AskRecommendation, StepKeys.For(StepKind.AskRecommendation, _processKey, who.Address),
                 "R8: you know someone connected to the company; right after the interview is a potent time to ask [002]",
                 who, end, _cal.NextWorkingInstant(end), context, who.Name, null, 15, eventByKey);
         }
@@ -113,7 +113,7 @@ internal sealed class PlanBuilder
 
         var summary = new ProcessSummary
         {
-            Key = processKey,
+            Key = _processKey,
             State = State(rounds, rejection, last),
             Detection = detection,
             Company = company,
@@ -280,7 +280,7 @@ internal sealed class PlanBuilder
 
     // ---- R1 thank-you notes ------------------------------------------------------------------------------------
 
-    private void ThankYous(string processKey, RoundInfo r, List<RoundInfo> rounds, DraftContext c,
+    private void ThankYous(RoundInfo r, List<RoundInfo> rounds, DraftContext c,
         Dictionary<string, Mail> byKey, List<Mail> mine, Reply? rejection)
     {
         var end = r.Round.EndUtc;
@@ -291,7 +291,7 @@ internal sealed class PlanBuilder
         var notes = new List<PlanStep>();
         foreach (var p in r.Round.Interviewers)
         {
-            var key = StepKeys.For(StepKind.ThankYou, processKey, r.DateKey, p.Address);
+            var key = StepKeys.For(StepKind.ThankYou, _processKey, r.DateKey, p.Address);
             var note = NoteFor(p.Address);
             var first = People.FirstName(new EmailAddress(p.Name, p.Address));
             var draft = Drafts.ThankYou(c, first, r.Round.Date, note);
@@ -317,7 +317,7 @@ internal sealed class PlanBuilder
         }
         if (r.Round.Interviewers.Count == 0) return;
         // R8: one nudge per round while notes are still unsent, before the 24 hours run out.
-        var nudgeKey = StepKeys.For(StepKind.SendThankYou, processKey, r.DateKey);
+        var nudgeKey = StepKeys.For(StepKind.SendThankYou, _processKey, r.DateKey);
         var nudgeDue = _cal.LatestWorkingInstantIn(end.AddHours(2), deadline.AddHours(-4)) ?? due;
         var names = unsent.Count > 0 ? Text.JoinNames(unsent) : Text.JoinNames(r.Round.Interviewers.Select(p => p.Name).ToList());
         (StepStatus, string)? done = notes.All(s => s.Status == StepStatus.Done) ? (StepStatus.Done, "R8: every thank-you note of this round is sent")
@@ -335,13 +335,13 @@ internal sealed class PlanBuilder
 
     // ---- R8 connections ----------------------------------------------------------------------------------------
 
-    private void Connections(string processKey, List<RoundInfo> rounds, DraftContext c, Dictionary<string, Interview> eventByKey)
+    private void Connections(List<RoundInfo> rounds, DraftContext c, Dictionary<string, Interview> eventByKey)
     {
         foreach (var p in rounds.SelectMany(r => r.Round.Interviewers.Select(p => (Round: r, Person: p))).DistinctBy(x => x.Person.Address))
         {
             var end = p.Round.Round.EndUtc;
             var first = People.FirstName(new EmailAddress(p.Person.Name, p.Person.Address));
-            AddReminder(StepKind.ConnectOnLinkedIn, StepKeys.For(StepKind.ConnectOnLinkedIn, processKey, p.Person.Address),
+            AddReminder(StepKind.ConnectOnLinkedIn, StepKeys.For(StepKind.ConnectOnLinkedIn, _processKey, p.Person.Address),
                 "R8: connect within a day, with a note that reminds them who you are [003, 004]",
                 p.Person, end, _cal.NextWorkingInstant(end.AddHours(2)), c, p.Person.Name, Drafts.ConnectNote(c, first), 15, eventByKey);
         }
@@ -362,7 +362,7 @@ internal sealed class PlanBuilder
                ?? interviewers.FirstOrDefault();
     }
 
-    private void FollowUpChain(string processKey, RoundInfo chain, Person? contact, DraftContext c,
+    private void FollowUpChain(RoundInfo chain, Person? contact, DraftContext c,
         Dictionary<string, Mail> byKey, Dictionary<string, Interview> eventByKey, List<Mail> mine, List<Reply> replies, Reply? last)
     {
         var channel = _facts.Channel ?? ContactChannel.Email;
@@ -382,7 +382,7 @@ internal sealed class PlanBuilder
         {
             var keepSearching = n == max + 1;
             var kind = keepSearching ? StepKind.KeepSearching : phone ? StepKind.Call : StepKind.FollowUp;
-            var key = keepSearching ? StepKeys.For(kind, processKey, chain.DateKey) : StepKeys.For(kind, processKey, chain.DateKey, n.ToString());
+            var key = keepSearching ? StepKeys.For(kind, _processKey, chain.DateKey) : StepKeys.For(kind, _processKey, chain.DateKey, n.ToString());
 
             // The earliest day this step may come, from every rule that holds it back.
             var reasons = new List<string>();
@@ -508,7 +508,7 @@ internal sealed class PlanBuilder
 
     // ---- R5 reminders from the reply, R6 rejection, R9 stay in touch --------------------------------------------
 
-    private void ReminderFromReply(string processKey, RoundInfo chain, Reply? last, DraftContext c, Dictionary<string, Interview> eventByKey)
+    private void ReminderFromReply(RoundInfo chain, Reply? last, DraftContext c, Dictionary<string, Interview> eventByKey)
     {
         if (last is null) return;
         var who = new Person(People.DisplayName(last.Mail.Message.From?.EmailAddress), last.Mail.From);
@@ -517,21 +517,21 @@ internal sealed class PlanBuilder
         switch (last.Reading.Class)
         {
             case ReplyClass.Offer:
-                AddReminder(StepKind.AnswerOffer, StepKeys.For(StepKind.AnswerOffer, processKey, chain.DateKey),
+                AddReminder(StepKind.AnswerOffer, StepKeys.For(StepKind.AnswerOffer, _processKey, chain.DateKey),
                     $"R5: they made an offer ({last.Reading.Reason})", who, at, due, c, who.Name, null, 30, eventByKey);
                 break;
             case ReplyClass.NextRound:
-                AddReminder(StepKind.PrepareNextRound, StepKeys.For(StepKind.PrepareNextRound, processKey, chain.DateKey, "reply"),
+                AddReminder(StepKind.PrepareNextRound, StepKeys.For(StepKind.PrepareNextRound, _processKey, chain.DateKey, "reply"),
                     $"R5: they invited you to a next round ({last.Reading.Reason}); start preparing now [002]", who, at, due, c, who.Name, null, 60, eventByKey);
                 break;
             case ReplyClass.References:
-                AddReminder(StepKind.AlertReferences, StepKeys.For(StepKind.AlertReferences, processKey, chain.DateKey),
+                AddReminder(StepKind.AlertReferences, StepKeys.For(StepKind.AlertReferences, _processKey, chain.DateKey),
                     $"R5: they asked for references ({last.Reading.Reason}); alert them [003]", who, at, due, c, who.Name, null, 30, eventByKey);
                 break;
         }
     }
 
-    private void Rejected(string processKey, RoundInfo chain, Reply rejection, Person? contact, DraftContext c,
+    private void Rejected(RoundInfo chain, Reply rejection, Person? contact, DraftContext c,
         Dictionary<string, Mail> byKey, List<Mail> mine, Dictionary<string, Interview> eventByKey)
     {
         var sender = rejection.Mail.Message.From?.EmailAddress;
@@ -541,7 +541,7 @@ internal sealed class PlanBuilder
         var at = rejection.Mail.At;
         if (to is not null)
         {
-            var key = StepKeys.For(StepKind.RejectionReply, processKey, chain.DateKey);
+            var key = StepKeys.For(StepKind.RejectionReply, _processKey, chain.DateKey);
             var first = People.FirstName(new EmailAddress(to.Name, to.Address));
             var draft = Drafts.RejectionReply(c, first, fromPerson ? rejection.Mail.Message.Id : null, fromPerson ? rejection.Mail.Message.Subject : null);
             var review = Review(draft, c.Signature, Drafts.ThankYouWordLimit, first, []);
@@ -561,7 +561,7 @@ internal sealed class PlanBuilder
         for (var i = 1; i <= 2 - earlier.Count; i++)
         {
             var due = _cal.NextWorkingInstant(next);
-            AddReminder(StepKind.StayInTouch, StepKeys.For(StepKind.StayInTouch, processKey, chain.DateKey, i.ToString()),
+            AddReminder(StepKind.StayInTouch, StepKeys.For(StepKind.StayInTouch, _processKey, chain.DateKey, i.ToString()),
                 "R9: stay in touch after a rejection, once every few months at most, twice per company at most [000, 002]",
                 touch, due, due, c, touch.Name, null, 15, eventByKey);
             next = due.AddDays(90);
@@ -582,7 +582,7 @@ internal sealed class PlanBuilder
 
     // ---- R8 next rounds, references at a final round -----------------------------------------------------------
 
-    private void NextRounds(string processKey, List<RoundInfo> rounds, DraftContext c, Dictionary<string, Interview> eventByKey)
+    private void NextRounds(List<RoundInfo> rounds, DraftContext c, Dictionary<string, Interview> eventByKey)
     {
         for (var i = 1; i < rounds.Count; i++)
         {
@@ -592,13 +592,13 @@ internal sealed class PlanBuilder
             var due = dayBefore > previous ? _cal.NextWorkingInstant(dayBefore) : _cal.NextWorkingInstant(previous);
             if (due >= r.Round.StartUtc) due = _cal.NextWorkingInstant(previous);
             var who = r.Round.Interviewers.FirstOrDefault() ?? new Person(c.Company ?? "the team", "");
-            AddReminder(StepKind.PrepareNextRound, StepKeys.For(StepKind.PrepareNextRound, processKey, r.DateKey),
+            AddReminder(StepKind.PrepareNextRound, StepKeys.For(StepKind.PrepareNextRound, _processKey, r.DateKey),
                 $"R8: round on {r.Round.Date:yyyy-MM-dd}; prepare the day before [002]", who, previous, due, c, who.Name, null, 60, eventByKey);
         }
         foreach (var r in rounds.Where(r => r.Round.IsFinal))
         {
             var who = r.Round.Interviewers.FirstOrDefault() ?? new Person(c.Company ?? "the team", "");
-            AddReminder(StepKind.AlertReferences, StepKeys.For(StepKind.AlertReferences, processKey, r.DateKey, "final"),
+            AddReminder(StepKind.AlertReferences, StepKeys.For(StepKind.AlertReferences, _processKey, r.DateKey, "final"),
                 "R8: a final round: references are often called next [003]", who, r.Round.EndUtc,
                 _cal.NextWorkingInstant(r.Round.EndUtc), c, who.Name, null, 30, eventByKey);
         }
