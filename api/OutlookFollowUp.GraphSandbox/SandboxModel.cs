@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+
+namespace OutlookFollowUp.GraphSandbox;
+
+/// <summary>The sandbox's limits, Graph's own by default (../shared/graph-docs-examples/LIMITS.md).</summary>
+public sealed class SandboxOptions
+{
+    /// <summary>Outlook's limit: four concurrent requests per app and mailbox.</summary>
+    public int MaxConcurrentPerMailbox { get; set; } = 4;
+
+    /// <summary>Outlook's limit: 10,000 requests per mailbox in ten minutes.</summary>
+    public int RequestsPerWindow { get; set; } = 10_000;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a throttled client is asked to wait.</summary>
+    public double RetryAfterSeconds { get; set; } = 1.5;
+
+    /// <summary>Added to every Graph request, to model a real service's latency.</summary>
+    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Messages per page when the client gives no $top (Graph's default is 10).</summary>
+    public int DefaultPageSize { get; set; } = 10;
+
+    /// <summary>At most this many requests in one $batch.</summary>
+    public int MaxBatchRequests { get; set; } = 20;
+}
+
+/// <summary>A request as the dispatcher sees it: the path after /v1.0, already split from its query.</summary>
+public sealed record SandboxRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query,
+    IReadOnlyDictionary<string, string> Headers, JsonNode? Body, string BaseUrl);
+
+/// <summary>A response: status, headers and a JSON body (or none).</summary>
+public sealed record SandboxResponse(int Status, IReadOnlyDictionary<string, string> Headers, JsonNode? Body)
+{
+    public static SandboxResponse Json(int status, JsonNode? body, params (string, string)[] headers) =>
+        new(status, headers.ToDictionary(h => h.Item1, h => h.Item2, StringComparer.OrdinalIgnoreCase), body);
+
+    /// <summary>Graph's error body: {"error": {"code", "message", "innerError": {"request-id", "date"}}}.</summary>
+    public static SandboxResponse Error(int status, string code, string message, string requestId, DateTimeOffset now, params (string, string)[] headers) =>
+        Json(status, new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["code"] = code,
+                ["message"] = message,
+                ["innerError"] = new JsonObject
+                {
+                    ["date"] = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss"),
+                    ["request-id"] = requestId,
+                    ["client-request-id"] = requestId,
+                },
+            },
+        }, [("request-id", requestId), .. headers]);
+}
+
+/// <summary>One logged request: what tests count (round trips, batches, 429s).</summary>
+public sealed record SandboxLogEntry(DateTimeOffset At, string Mailbox, string Method, string Path, int Status, bool InBatch);
+
+/// <summary>One user's mailbox: the user, their settings, their events and messages, and the limits' counters.</summary>
+public sealed class SandboxMailbox
+{
+    internal readonly Lock Gate = new();
+    internal readonly Dictionary<string, JsonObject> Events = new(StringComparer.Ordinal);
+    internal readonly Dictionary<string, JsonObject> Messages = new(StringComparer.Ordinal);
+    internal readonly Queue<DateTimeOffset> Recent = new();
+    internal int InFlight;
+
+    public required string Id { get; init; }
+    public required string Address { get; init; }
+    public required string DisplayName { get; init; }
+    public required string TimeZone { get; init; }
+    public required JsonObject WorkingHours { get; init; }
+}
