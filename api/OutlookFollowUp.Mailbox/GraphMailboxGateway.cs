@@ -1,0 +1,182 @@
+using System.Text.Json;
+using Microsoft.Graph;
+using G = Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
+using OutlookFollowUp.Engine;
+
+namespace OutlookFollowUp.Mailbox;
+
+/// <summary>Gives the gateway a bearer token for the user's mailbox (on-behalf-of in production).</summary>
+public delegate Task<string> AccessTokenSource(CancellationToken cancellationToken);
+
+/// <summary>
+/// <see cref="IMailboxGateway"/> on Microsoft Graph's SDK, for one user's mailbox, against Graph itself or any
+/// Graph-compatible base URL (the sandbox). Only the permissions the product needs; never Mail.Send.
+/// </summary>
+public sealed class GraphMailboxGateway : IMailboxGateway
+{
+    /// <summary>Delegated permissions the product asks for. Mail.Send is deliberately absent.</summary>
+    public static readonly IReadOnlyList<string> Scopes =
+        ["Calendars.ReadWrite", "Mail.ReadWrite", "MailboxSettings.Read", "User.Read", "offline_access"];
+
+    private static readonly JsonNamingPolicy Camel = JsonNamingPolicy.CamelCase;
+    private readonly GraphServiceClient _client;
+
+    public GraphMailboxGateway(Uri baseUrl, AccessTokenSource token, MailboxResilienceOptions resilience, TimeProvider time)
+    {
+        var handlers = GraphClientFactory.CreateDefaultHandlers();
+        // One retry layer per client: Kiota's RetryHandler would hide 503s from Polly and add its own delays.
+        foreach (var retry in handlers.OfType<RetryHandler>().ToList()) handlers.Remove(retry);
+        handlers.Insert(0, new ResilienceHandler(resilience, time));
+        var http = GraphClientFactory.Create(handlers);
+        var auth = new BaseBearerTokenAuthenticationProvider(new TokenProvider(token, baseUrl.Host));
+        _client = new GraphServiceClient(http, auth, baseUrl.ToString().TrimEnd('/'));
+    }
+
+    public async Task<UserProfile> GetUserAsync(CancellationToken cancellationToken = default)
+    {
+        var me = await Call(() => _client.Me.GetAsync(cancellationToken: cancellationToken));
+        var settings = await Call(() => _client.Me.MailboxSettings.GetAsync(cancellationToken: cancellationToken));
+        var hours = settings?.WorkingHours;
+        return new UserProfile
+        {
+            Address = me?.Mail ?? me?.UserPrincipalName,
+            DisplayName = me?.DisplayName,
+            TimeZone = settings?.TimeZone,
+            WorkingHours = hours is null ? null : new WorkingHours
+            {
+                DaysOfWeek = hours.DaysOfWeek?.Where(d => d is not null).Select(d => Camel.ConvertName(d!.Value.ToString())).ToList(),
+                StartTime = hours.StartTime?.ToString(),
+                EndTime = hours.EndTime?.ToString(),
+                TimeZone = new WorkingHoursZone(hours.TimeZone?.Name),
+            },
+        };
+    }
+
+    public async Task<IReadOnlyList<GraphEvent>> GetEventsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        var result = new List<GraphEvent>();
+        var page = await Call(() => _client.Me.CalendarView.GetAsync(r =>
+        {
+            r.QueryParameters.StartDateTime = from.UtcDateTime.ToString("o");
+            r.QueryParameters.EndDateTime = to.UtcDateTime.ToString("o");
+            r.QueryParameters.Top = 100;
+            r.QueryParameters.Expand = [$"singleValueExtendedProperties($filter=id eq '{StepKeys.PropertyId}')"];
+            r.Headers.Add("Prefer", "outlook.timezone=\"UTC\"");
+        }, cancellationToken));
+        while (page is not null)
+        {
+            result.AddRange((page.Value ?? []).Select(ToEngine));
+            if (page.OdataNextLink is not { } next) break;
+            page = await Call(() => _client.Me.CalendarView.WithUrl(next).GetAsync(r => r.Headers.Add("Prefer", "outlook.timezone=\"UTC\""), cancellationToken));
+        }
+        return result;
+    }
+
+    public async Task<WrittenItem?> FindByKeyAsync(string stepKey, CancellationToken cancellationToken = default)
+    {
+        var escaped = stepKey.Replace("'", "''");
+        var found = await Call(() => _client.Me.Messages.GetAsync(r =>
+        {
+            r.QueryParameters.Filter = $"singleValueExtendedProperties/any(ep: ep/id eq '{StepKeys.PropertyId}' and ep/value eq '{escaped}')";
+            r.QueryParameters.Select = ["id", "lastModifiedDateTime"];
+            r.QueryParameters.Top = 1;
+        }, cancellationToken));
+        var item = found?.Value?.FirstOrDefault();
+        return item?.Id is null ? null : new WrittenItem(stepKey, item.Id, item.LastModifiedDateTime ?? default, Created: false);
+    }
+
+    public async Task<WrittenItem> CreateDraftAsync(string stepKey, MailDraft draft, IReadOnlyList<Person> to, CancellationToken cancellationToken = default)
+    {
+        if (await FindByKeyAsync(stepKey, cancellationToken) is { } existing) return existing;
+        var message = new G.Message
+        {
+            Subject = draft.Subject,
+            Body = new G.ItemBody { ContentType = G.BodyType.Html, Content = draft.BodyHtml },
+            ToRecipients = to.Select(p => new G.Recipient { EmailAddress = new G.EmailAddress { Name = p.Name, Address = p.Address } }).ToList(),
+            SingleValueExtendedProperties = [new G.SingleValueLegacyExtendedProperty { Id = StepKeys.PropertyId, Value = stepKey }],
+        };
+        try
+        {
+            var created = await Call(() => _client.Me.Messages.PostAsync(message, cancellationToken: cancellationToken));
+            return new WrittenItem(stepKey, created!.Id!, created.LastModifiedDateTime ?? default, Created: true);
+        }
+        catch (Exception e) when (IsAmbiguous(e))
+        {
+            // The server may have written the draft before the answer was lost: the mailbox says whether it did.
+            if (await FindByKeyAsync(stepKey, cancellationToken) is { } written) return written;
+            var created = await Call(() => _client.Me.Messages.PostAsync(message, cancellationToken: cancellationToken));
+            return new WrittenItem(stepKey, created!.Id!, created.LastModifiedDateTime ?? default, Created: true);
+        }
+    }
+
+    private static bool IsAmbiguous(Exception e) =>
+        e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException
+        || e is MailboxException { Status: >= 500 and not 503 };
+
+    /// <summary>Graph's errors become the project's own, with Graph's code and request id; never a token or a body.</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (ODataError e)
+        {
+            var inner = e.Error?.InnerError;
+            throw new MailboxException(e.ResponseStatusCode, e.Error?.Code ?? "unknown", e.Error?.Message ?? e.Message,
+                inner?.RequestId ?? (inner?.AdditionalData is { } rid && rid.TryGetValue("request-id", out var r) ? r?.ToString() : null), inner?.Date?.ToString() ?? (inner?.AdditionalData is { } dd && dd.TryGetValue("date", out var d) ? d?.ToString() : null));
+        }
+        catch (ApiException e)
+        {
+            throw new MailboxException(e.ResponseStatusCode, "unknown", e.Message, null, null);
+        }
+    }
+
+    private static GraphEvent ToEngine(G.Event e) => new()
+    {
+        Id = e.Id,
+        ICalUId = e.ICalUId,
+        Subject = e.Subject,
+        Body = new ItemBody(e.Body?.ContentType is { } ct ? Camel.ConvertName(ct.ToString()) : null, e.Body?.Content),
+        BodyPreview = e.BodyPreview,
+        Start = new DateTimeTimeZone(e.Start?.DateTime, e.Start?.TimeZone),
+        End = new DateTimeTimeZone(e.End?.DateTime, e.End?.TimeZone),
+        Organizer = new Recipient(Address(e.Organizer?.EmailAddress)),
+        Attendees = (e.Attendees ?? []).Select(a => new Attendee(
+            a.Type is { } t ? Camel.ConvertName(t.ToString()) : null,
+            new ResponseStatus(a.Status?.Response is { } r ? Camel.ConvertName(r.ToString()) : null, a.Status?.Time),
+            Address(a.EmailAddress))).ToList(),
+        IsCancelled = e.IsCancelled,
+        IsAllDay = e.IsAllDay,
+        IsOrganizer = e.IsOrganizer,
+        ResponseStatus = new ResponseStatus(e.ResponseStatus?.Response is { } rs ? Camel.ConvertName(rs.ToString()) : null, e.ResponseStatus?.Time),
+        Type = e.Type is { } type ? Camel.ConvertName(type.ToString()) : null,
+        SeriesMasterId = e.SeriesMasterId,
+        SingleValueExtendedProperties = e.SingleValueExtendedProperties?.Select(p => new ExtendedProperty(p.Id, p.Value)).ToList(),
+    };
+
+    private static EmailAddress? Address(G.EmailAddress? a) => a is null ? null : new EmailAddress(a.Name, a.Address);
+
+    /// <summary>Hands the token only to the configured Graph host (the SDK sends none to unknown hosts otherwise).</summary>
+    private sealed class TokenProvider(AccessTokenSource token, string host) : IAccessTokenProvider
+    {
+        public AllowedHostsValidator AllowedHostsValidator { get; } = new([host]);
+
+        public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null, CancellationToken cancellationToken = default) =>
+            AllowedHostsValidator.IsUrlHostValid(uri) ? token(cancellationToken) : Task.FromResult("");
+    }
+}
+
+/// <summary>A Graph error in the project's terms: status, Graph's code, and the request id and date to quote to Microsoft.</summary>
+public sealed class MailboxException(int status, string code, string message, string? requestId, string? date)
+    : Exception($"Graph answered {status} {code}: {message} (request-id {requestId ?? "none"}, date {date ?? "none"})")
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+    public string? RequestId { get; } = requestId;
+    public string? Date { get; } = date;
+}

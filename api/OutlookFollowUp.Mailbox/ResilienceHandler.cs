@@ -1,0 +1,131 @@
+using System.Net;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace OutlookFollowUp.Mailbox;
+
+/// <summary>The gateway's resilience settings; defaults in code, validated when the gateway is built.</summary>
+public sealed class MailboxResilienceOptions
+{
+    /// <summary>Outlook allows four concurrent requests per app and mailbox.</summary>
+    public int MaxConcurrentRequests { get; set; } = 4;
+
+    public int MaxRetryAttempts { get; set; } = 5;
+
+    /// <summary>The first backoff; later ones grow exponentially, with jitter.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A single attempt's limit.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public void Validate()
+    {
+        if (MaxConcurrentRequests is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentRequests), "Outlook allows 1 to 4 concurrent requests per mailbox.");
+        if (MaxRetryAttempts is < 0 or > 10) throw new ArgumentOutOfRangeException(nameof(MaxRetryAttempts));
+        if (BaseDelay <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(BaseDelay), "Delays must be positive.");
+    }
+}
+
+/// <summary>
+/// The one retry layer of a mailbox's Graph client (Kiota's own RetryHandler is removed), and its concurrency limit.
+/// Retried: 429 and 503 (Graph did not do the work; Retry-After is honoured, fractional seconds included) and
+/// connection failures before a response; other 5xx and timeouts only for GET and DELETE. A POST whose outcome is
+/// unknown is not resent here: the gateway looks its step key up first.
+/// </summary>
+public sealed class ResilienceHandler : DelegatingHandler
+{
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly SemaphoreSlim _slots;
+    private readonly TimeProvider _time;
+
+    public ResilienceHandler(MailboxResilienceOptions options, TimeProvider time)
+    {
+        options.Validate();
+        _time = time;
+        _slots = new SemaphoreSlim(options.MaxConcurrentRequests);
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    public static readonly ResiliencePropertyKey<string> MethodKey = new("http-method");
+
+    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
+    {
+        var idempotent = context.Properties.GetValue(MethodKey, "GET") is "GET" or "DELETE" or "HEAD";
+        return outcome switch
+        {
+            { Result: { } r } => r.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+                                 || (idempotent && (int)r.StatusCode is 500 or 502 or 504),
+            { Exception: HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } } => true,
+            { Exception: HttpRequestException or TimeoutRejectedException } => idempotent,
+            _ => false,
+        };
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        if (response?.Headers.RetryAfter is { } header)
+        {
+            if (header.Delta is { } delta) return delta;
+            if (header.Date is { } date) return date > _time.GetUtcNow() ? date - _time.GetUtcNow() : TimeSpan.Zero;
+        }
+        // Graph may send fractional seconds ("2.128"), which the typed header does not parse.
+        if (response is not null && response.Headers.TryGetValues("Retry-After", out var values)
+            && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            return TimeSpan.FromSeconds(seconds);
+        return null;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(MethodKey, request.Method.Method);
+        try
+        {
+            var first = true;
+            return await _pipeline.ExecuteAsync(async ctx =>
+            {
+                var attempt = first ? request : Clone(request, body);
+                first = false;
+                await _slots.WaitAsync(ctx.CancellationToken);
+                try
+                {
+                    return await base.SendAsync(attempt, ctx.CancellationToken);
+                }
+                finally
+                {
+                    _slots.Release();
+                }
+            }, context);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private static HttpRequestMessage Clone(HttpRequestMessage request, byte[]? body)
+    {
+        var clone = new HttpRequestMessage(request.Method, request.RequestUri) { Version = request.Version };
+        foreach (var header in request.Headers) clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        foreach (var option in request.Options) ((IDictionary<string, object?>)clone.Options)[option.Key] = option.Value;
+        if (body is not null)
+        {
+            clone.Content = new ByteArrayContent(body);
+            foreach (var header in request.Content!.Headers) clone.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+        return clone;
+    }
+}
