@@ -52,7 +52,14 @@ public sealed class ResilienceHandler : DelegatingHandler
                 UseJitter = true,
                 Delay = options.BaseDelay,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                // Retry-After is a floor, not the plan: competing clients that all wait exactly that long collide
+                // again, so the wait also grows exponentially, with jitter.
+                DelayGenerator = args =>
+                {
+                    var backoff = options.BaseDelay * Math.Pow(2, args.AttemptNumber) * (0.5 + Random.Shared.NextDouble());
+                    var floor = RetryAfter(args.Outcome.Result);
+                    return ValueTask.FromResult<TimeSpan?>(floor is { } f && f > backoff ? f + backoff * 0.25 : backoff);
+                },
             })
             .AddTimeout(options.AttemptTimeout)
             .Build();
