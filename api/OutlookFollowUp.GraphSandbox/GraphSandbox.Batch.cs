@@ -47,7 +47,8 @@ public sealed partial class GraphSandbox
                 {
                     if (i.DependsOn.Any(d => results[d].Status >= 400))
                         return (i.Id, SandboxResponse.Error(424, "FailedDependency", "A request this one depends on failed.", NewId("req"), now));
-                    return (i.Id, await HandleOneAsync(i.Request, inBatch: true, cancellationToken));
+                    var answer = await HandleOneAsync(i.Request, inBatch: true, cancellationToken);
+                    return (i.Id, answer.Status == 0 ? SandboxResponse.Error(502, "BadGateway", "The item's connection was lost.", NewId("req"), now) : answer);
                 }));
                 foreach (var (id, response) in done) results[id] = response;
             }

@@ -89,6 +89,20 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
         try
         {
             if (options.Latency > TimeSpan.Zero) await Task.Delay(options.Latency, time, cancellationToken);
+            var fault = NextFault();
+            var retry = _faults.RetryAfterSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            switch (fault)
+            {
+                case FaultKind.Throttle:
+                    return Logged(SandboxResponse.Error(429, "ApplicationThrottled", "Injected throttling.", requestId, now, ("Retry-After", retry)));
+                case FaultKind.Unavailable:
+                    return Logged(SandboxResponse.Error(503, "ServiceUnavailable", "Injected outage.", requestId, now, ("Retry-After", retry)));
+                case FaultKind.DropConnection:
+                    return Logged(SandboxResponse.Dropped);
+                case FaultKind.Latency:
+                    await Task.Delay(_faults.ExtraLatency, time, cancellationToken);
+                    break;
+            }
             SandboxResponse response;
             try
             {
@@ -98,6 +112,10 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
             {
                 response = SandboxResponse.Error(400, "BadRequest", e.Message, requestId, now);
             }
+            if (fault == FaultKind.CommitThenFail)
+                // The work is done; the client is told it failed, or hears nothing at all.
+                response = requestId.GetHashCode() % 2 == 0 ? SandboxResponse.Dropped
+                    : SandboxResponse.Error(500, "InternalServerError", "Injected failure after the write.", requestId, now);
             return Logged(response);
         }
         finally

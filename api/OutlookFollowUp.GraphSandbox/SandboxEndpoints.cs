@@ -32,6 +32,12 @@ public static class SandboxEndpoints
             mailboxes = sandbox.Mailboxes.Count,
         }));
         controls.MapGet("/log", () => Results.Ok(sandbox.Log));
+        controls.MapPost("/faults", (FaultOptions faults) =>
+        {
+            if (faults.Rate is < 0 or > 1) return Results.BadRequest(new { error = "rate must be between 0 and 1" });
+            sandbox.InjectFaults(faults);
+            return Results.NoContent();
+        });
         controls.MapPost("/reset", () =>
         {
             sandbox.Reset();
@@ -71,6 +77,11 @@ public static class SandboxEndpoints
 
     private static async Task Write(HttpContext context, SandboxResponse response)
     {
+        if (response.Status == 0)
+        {
+            context.Abort();
+            return;
+        }
         context.Response.StatusCode = response.Status;
         foreach (var (k, v) in response.Headers) context.Response.Headers[k] = v;
         if (response.Body is null) return;

@@ -33,6 +33,9 @@ public sealed record SandboxRequest(string Method, string Path, IReadOnlyDiction
 /// <summary>A response: status, headers and a JSON body (or none).</summary>
 public sealed record SandboxResponse(int Status, IReadOnlyDictionary<string, string> Headers, JsonNode? Body)
 {
+    /// <summary>No answer at all: the connection is cut (status 0 never reaches a client).</summary>
+    public static readonly SandboxResponse Dropped = new(0, new Dictionary<string, string>(), null);
+
     public static SandboxResponse Json(int status, JsonNode? body, params (string, string)[] headers) =>
         new(status, headers.ToDictionary(h => h.Item1, h => h.Item2, StringComparer.OrdinalIgnoreCase), body);
 

@@ -92,7 +92,9 @@ public sealed class GraphMailboxGateway : IMailboxGateway
     public async Task<WrittenItem> CreateDraftAsync(string stepKey, MailDraft draft, IReadOnlyList<Person> to, CancellationToken cancellationToken = default)
     {
         if (await FindByKeyAsync(stepKey, cancellationToken) is { } existing) return existing;
-        var message = new G.Message
+        // A fresh model for every POST: the SDK's models remember what they already sent, and serialize only the
+        // changes the second time; a resent model would create an empty draft without its key.
+        G.Message Message() => new()
         {
             Subject = draft.Subject,
             Body = new G.ItemBody { ContentType = G.BodyType.Html, Content = draft.BodyHtml },
@@ -101,14 +103,14 @@ public sealed class GraphMailboxGateway : IMailboxGateway
         };
         try
         {
-            var created = await Call(() => _client.Me.Messages.PostAsync(message, cancellationToken: cancellationToken));
+            var created = await Call(() => _client.Me.Messages.PostAsync(Message(), cancellationToken: cancellationToken));
             return new WrittenItem(stepKey, created!.Id!, created.LastModifiedDateTime ?? default, Created: true);
         }
         catch (Exception e) when (IsAmbiguous(e))
         {
             // The server may have written the draft before the answer was lost: the mailbox says whether it did.
             if (await FindByKeyAsync(stepKey, cancellationToken) is { } written) return written;
-            var created = await Call(() => _client.Me.Messages.PostAsync(message, cancellationToken: cancellationToken));
+            var created = await Call(() => _client.Me.Messages.PostAsync(Message(), cancellationToken: cancellationToken));
             return new WrittenItem(stepKey, created!.Id!, created.LastModifiedDateTime ?? default, Created: true);
         }
     }

@@ -22,7 +22,7 @@ public sealed class MailboxResilienceOptions
     public void Validate()
     {
         if (MaxConcurrentRequests is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentRequests), "Outlook allows 1 to 4 concurrent requests per mailbox.");
-        if (MaxRetryAttempts is < 0 or > 10) throw new ArgumentOutOfRangeException(nameof(MaxRetryAttempts));
+        if (MaxRetryAttempts is < 1 or > 10) throw new ArgumentOutOfRangeException(nameof(MaxRetryAttempts), "Retry 1 to 10 times.");
         if (BaseDelay <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(BaseDelay), "Delays must be positive.");
     }
 }
