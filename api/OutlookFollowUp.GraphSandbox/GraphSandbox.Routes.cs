@@ -273,13 +273,15 @@ public sealed partial class GraphSandbox
 
     private SandboxResponse CreateReply(SandboxMailbox box, JsonObject original, SandboxRequest r, bool all, DateTimeOffset now, string requestId)
     {
+        // Action parameters are read without regard to case: the SDK sends "Message", the docs write "message".
+        JsonNode? Parameter(string name) => (r.Body as JsonObject)?.FirstOrDefault(kv => string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
         var subject = (string?)original["subject"] ?? "";
         var draft = new JsonObject
         {
             ["subject"] = subject.StartsWith("RE:", StringComparison.OrdinalIgnoreCase) ? subject : "RE: " + subject,
             ["conversationId"] = original["conversationId"]?.DeepClone(),
             ["toRecipients"] = new JsonArray(original["from"]?.DeepClone()),
-            ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = (string?)(r.Body as JsonObject)?["comment"] ?? "" },
+            ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = (string?)Parameter("comment") ?? "" },
         };
         if (all)
         {
@@ -287,8 +289,8 @@ public sealed partial class GraphSandbox
                 .Where(x => !string.Equals((string?)x?["emailAddress"]?["address"], box.Address, StringComparison.OrdinalIgnoreCase));
             draft["ccRecipients"] = new JsonArray(others.Select(x => x!.DeepClone()).ToArray());
         }
-        if ((r.Body as JsonObject)?["message"] is JsonObject extra)
-            foreach (var (k, v) in extra) draft[k] = v?.DeepClone();
+        if (Parameter("message") is JsonObject extra)
+            foreach (var (k, v) in extra.Where(kv => !kv.Key.StartsWith('@'))) draft[k] = v?.DeepClone();
         return CreateMessage(box, draft, "drafts", now, r, requestId);
     }
 
@@ -298,6 +300,9 @@ public sealed partial class GraphSandbox
     {
         if (!items.TryGetValue(id, out var item))
             return SandboxResponse.Error(404, "ErrorItemNotFound", "The specified object was not found in the store.", requestId, now);
+        if (r.Method is "PATCH" or "DELETE" && r.Headers.TryGetValue("If-Match", out var ifMatch) && ifMatch != "*"
+            && ifMatch != $"W/\"{(string?)item["changeKey"]}\"")
+            return SandboxResponse.Error(412, "ErrorIrresolvableConflict", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.", requestId, now);
         switch (r.Method.ToUpperInvariant())
         {
             case "GET":

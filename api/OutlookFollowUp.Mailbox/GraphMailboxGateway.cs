@@ -16,7 +16,7 @@ public delegate Task<string> AccessTokenSource(CancellationToken cancellationTok
 /// <see cref="IMailboxGateway"/> on Microsoft Graph's SDK, for one user's mailbox, against Graph itself or any
 /// Graph-compatible base URL (the sandbox). Only the permissions the product needs; never Mail.Send.
 /// </summary>
-public sealed class GraphMailboxGateway : IMailboxGateway
+public sealed partial class GraphMailboxGateway : IMailboxGateway
 {
     /// <summary>Delegated permissions the product asks for. Mail.Send is deliberately absent.</summary>
     public static readonly IReadOnlyList<string> Scopes =
@@ -24,9 +24,13 @@ public sealed class GraphMailboxGateway : IMailboxGateway
 
     private static readonly JsonNamingPolicy Camel = JsonNamingPolicy.CamelCase;
     private readonly GraphServiceClient _client;
+    private readonly MailboxResilienceOptions _resilience;
+    private readonly TimeProvider _time;
 
     public GraphMailboxGateway(Uri baseUrl, AccessTokenSource token, MailboxResilienceOptions resilience, TimeProvider time)
     {
+        _resilience = resilience;
+        _time = time;
         var handlers = GraphClientFactory.CreateDefaultHandlers();
         // One retry layer per client: Kiota's RetryHandler would hide 503s from Polly and add its own delays.
         foreach (var retry in handlers.OfType<RetryHandler>().ToList()) handlers.Remove(retry);

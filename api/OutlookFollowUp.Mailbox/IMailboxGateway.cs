@@ -5,6 +5,22 @@ namespace OutlookFollowUp.Mailbox;
 /// <summary>What the product writes for a step, as the mailbox holds it.</summary>
 public sealed record WrittenItem(string StepKey, string ItemId, DateTimeOffset LastModified, bool Created);
 
+/// <summary>One write for a step. <see cref="MayExist"/>: an earlier attempt's outcome is unknown, so look the key up first.</summary>
+public abstract record MailboxWrite(string StepKey, bool MayExist);
+
+/// <summary>A draft: a new message, or a reply in the thread of <see cref="MailDraft.ReplyToMessageId"/>.</summary>
+public sealed record NewDraft(string StepKey, MailDraft Draft, IReadOnlyList<Person> To, bool MayExist = true) : MailboxWrite(StepKey, MayExist);
+
+/// <summary>A reminder event in the calendar.</summary>
+public sealed record NewEvent(string StepKey, ReminderEvent Reminder, bool MayExist = true) : MailboxWrite(StepKey, MayExist);
+
+/// <summary>Withdraws a draft, only if it is still as the product left it (<paramref name="ETag"/>): an edited draft stays.</summary>
+public sealed record DeleteDraft(string StepKey, string ItemId, string ETag) : MailboxWrite(StepKey, false);
+
+public enum WriteStatus { Created, AlreadyThere, Deleted, KeptEdited, Failed }
+
+public sealed record WriteOutcome(string StepKey, WriteStatus Status, string? ItemId, string? Error);
+
 /// <summary>
 /// One user's mailbox, as the rest of the product sees it. The implementation speaks Microsoft Graph; tests mock this
 /// interface, never Graph. It has no way to send mail: the product cannot send, by construction.
@@ -22,4 +38,11 @@ public interface IMailboxGateway
 
     /// <summary>Writes a draft for a step exactly once: when the mailbox already holds one for the key, that one is returned.</summary>
     Task<WrittenItem> CreateDraftAsync(string stepKey, MailDraft draft, IReadOnlyList<Person> to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Several writes in $batch requests of at most 20: ceil(N/20) round trips when nothing may exist yet, plus
+    /// retries. Each write happens at most once: items throttled are retried, items whose outcome is unknown are
+    /// looked up by key before they are sent again.
+    /// </summary>
+    Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<MailboxWrite> writes, CancellationToken cancellationToken = default);
 }

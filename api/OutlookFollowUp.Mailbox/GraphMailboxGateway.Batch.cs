@@ -1,0 +1,143 @@
+using System.Net;
+using Microsoft.Graph;
+using Microsoft.Graph.Me.Messages.Item.CreateReply;
+using OutlookFollowUp.Engine;
+using G = Microsoft.Graph.Models;
+
+namespace OutlookFollowUp.Mailbox;
+
+public sealed partial class GraphMailboxGateway
+{
+    private const int BatchLimit = 20;
+    private const int Rounds = 6;
+
+    public async Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<MailboxWrite> writes, CancellationToken cancellationToken = default)
+    {
+        var outcomes = new Dictionary<string, WriteOutcome>();
+        var pending = writes.ToList();
+        for (var round = 0; round < Rounds && pending.Count > 0; round++)
+        {
+            if (round > 0) await Task.Delay(_resilience.BaseDelay * Math.Pow(2, round), _time, cancellationToken);
+            // What may exist already (an earlier outcome unknown): the mailbox says whether it does.
+            foreach (var w in pending.Where(w => w.MayExist).ToList())
+            {
+                var found = w is NewEvent ? await FindEventByKeyAsync(w.StepKey, cancellationToken) : await FindByKeyAsync(w.StepKey, cancellationToken);
+                if (found is null) continue;
+                outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.AlreadyThere, found.ItemId, null);
+                pending.Remove(w);
+            }
+            var again = new List<MailboxWrite>();
+            foreach (var chunk in pending.Chunk(BatchLimit))
+            {
+                var batch = new BatchRequestContentCollection(_client, BatchLimit);
+                var steps = new Dictionary<string, MailboxWrite>();
+                foreach (var w in chunk) steps[await batch.AddBatchRequestStepAsync(RequestFor(w))] = w;
+                BatchResponseContentCollection response;
+                try
+                {
+                    response = await _client.Batch.PostAsync(batch, cancellationToken);
+                }
+                catch (Exception e) when (IsAmbiguous(e) || e is MailboxException { Status: 429 or 503 })
+                {
+                    // The batch may have run in part: every item's outcome is unknown.
+                    again.AddRange(chunk.Select(w => w is DeleteDraft ? w : w with { MayExist = true }));
+                    continue;
+                }
+                var statuses = await response.GetResponsesStatusCodesAsync();
+                foreach (var (id, w) in steps)
+                {
+                    var status = statuses.TryGetValue(id, out var s) ? (int)s : 0;
+                    switch (status)
+                    {
+                        case >= 200 and < 300:
+                            var created = w is DeleteDraft ? null : await ItemIdAsync(response, id, w);
+                            outcomes[w.StepKey] = new WriteOutcome(w.StepKey, w is DeleteDraft ? WriteStatus.Deleted : WriteStatus.Created, created ?? (w as DeleteDraft)?.ItemId, null);
+                            break;
+                        case 404 when w is DeleteDraft d:
+                            outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.Deleted, d.ItemId, "already gone");
+                            break;
+                        case 412 when w is DeleteDraft d:
+                            outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.KeptEdited, d.ItemId, "the user changed it");
+                            break;
+                        case 429 or 503:
+                            again.Add(w); // Graph did not do it
+                            break;
+                        case 0 or >= 500:
+                            again.Add(w is DeleteDraft ? w : w with { MayExist = true }); // it may have been done
+                            break;
+                        default:
+                            outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.Failed, null, $"Graph answered {status}");
+                            break;
+                    }
+                }
+            }
+            pending = again;
+        }
+        foreach (var w in pending) outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.Failed, null, "still failing after retries; the next sweep tries again");
+        return writes.Select(w => outcomes[w.StepKey]).ToList();
+    }
+
+    private Microsoft.Kiota.Abstractions.RequestInformation RequestFor(MailboxWrite write)
+    {
+        G.SingleValueLegacyExtendedProperty Key() => new() { Id = StepKeys.PropertyId, Value = write.StepKey };
+        switch (write)
+        {
+            case NewDraft { Draft.ReplyToMessageId: { } replyTo } d:
+                // One request: createReply takes the draft's properties, key included, so the reply is batchable.
+                return _client.Me.Messages[replyTo].CreateReply.ToPostRequestInformation(new CreateReplyPostRequestBody
+                {
+                    Message = new G.Message
+                    {
+                        Body = new G.ItemBody { ContentType = G.BodyType.Html, Content = d.Draft.BodyHtml },
+                        ToRecipients = Recipients(d.To),
+                        SingleValueExtendedProperties = [Key()],
+                    },
+                });
+            case NewDraft d:
+                return _client.Me.Messages.ToPostRequestInformation(new G.Message
+                {
+                    Subject = d.Draft.Subject,
+                    Body = new G.ItemBody { ContentType = G.BodyType.Html, Content = d.Draft.BodyHtml },
+                    ToRecipients = Recipients(d.To),
+                    SingleValueExtendedProperties = [Key()],
+                });
+            case NewEvent e:
+                return _client.Me.Events.ToPostRequestInformation(new G.Event
+                {
+                    Subject = e.Reminder.Title,
+                    Body = new G.ItemBody { ContentType = G.BodyType.Text, Content = e.Reminder.Body },
+                    Start = new G.DateTimeTimeZone { DateTime = e.Reminder.StartUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss"), TimeZone = "UTC" },
+                    End = new G.DateTimeTimeZone { DateTime = e.Reminder.StartUtc.AddMinutes(e.Reminder.DurationMinutes).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss"), TimeZone = "UTC" },
+                    IsReminderOn = true,
+                    ReminderMinutesBeforeStart = e.Reminder.ReminderMinutesBeforeStart,
+                    ShowAs = G.FreeBusyStatus.Free,
+                    SingleValueExtendedProperties = [Key()],
+                });
+            case DeleteDraft d:
+                return _client.Me.Messages[d.ItemId].ToDeleteRequestInformation(r => r.Headers.Add("If-Match", d.ETag));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(write));
+        }
+    }
+
+    private static List<G.Recipient> Recipients(IReadOnlyList<Person> to) =>
+        to.Select(p => new G.Recipient { EmailAddress = new G.EmailAddress { Name = p.Name, Address = p.Address } }).ToList();
+
+    private static async Task<string?> ItemIdAsync(BatchResponseContentCollection response, string id, MailboxWrite write) =>
+        write is NewEvent
+            ? (await response.GetResponseByIdAsync<G.Event>(id))?.Id
+            : (await response.GetResponseByIdAsync<G.Message>(id))?.Id;
+
+    private async Task<WrittenItem?> FindEventByKeyAsync(string stepKey, CancellationToken cancellationToken)
+    {
+        var escaped = stepKey.Replace("'", "''");
+        var found = await Call(() => _client.Me.Events.GetAsync(r =>
+        {
+            r.QueryParameters.Filter = $"singleValueExtendedProperties/any(ep: ep/id eq '{StepKeys.PropertyId}' and ep/value eq '{escaped}')";
+            r.QueryParameters.Select = ["id", "lastModifiedDateTime"];
+            r.QueryParameters.Top = 1;
+        }, cancellationToken));
+        var item = found?.Value?.FirstOrDefault();
+        return item?.Id is null ? null : new WrittenItem(stepKey, item.Id, item.LastModifiedDateTime ?? default, Created: false);
+    }
+}
