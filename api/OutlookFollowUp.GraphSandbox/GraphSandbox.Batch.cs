@@ -90,12 +90,14 @@ public sealed partial class GraphSandbox
         {
             if (!box.Messages.TryGetValue(messageId, out var m) || (string?)m[FolderField] != "drafts") return null;
             var now = time.GetUtcNow();
+            Forget(box, "messages", "drafts", messageId);
             m[FolderField] = "sentitems";
             m["parentFolderId"] = FolderId(box, "sentitems");
             m["isDraft"] = false;
             m["sentDateTime"] = Stamp(now);
             m["receivedDateTime"] = Stamp(now);
             Stamps(m, now, created: false);
+            Touch(box, m);
             return (JsonObject)m.DeepClone();
         }
     }

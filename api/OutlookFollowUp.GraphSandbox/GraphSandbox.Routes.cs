@@ -10,6 +10,8 @@ public sealed partial class GraphSandbox
     private SandboxResponse Route(SandboxMailbox box, SandboxRequest r, string[] rest, string requestId, DateTimeOffset now)
     {
         var method = r.Method.ToUpperInvariant();
+        // OData functions may be called with or without parentheses: the SDK writes delta(), the docs write delta.
+        rest = rest.Select(segment => segment.EndsWith("()", StringComparison.Ordinal) ? segment[..^2] : segment).ToArray();
         var path = string.Join('/', rest).ToLowerInvariant();
         var notFound = SandboxResponse.Error(404, "ErrorItemNotFound", "The specified object was not found in the store.", requestId, now);
         lock (box.Gate)
@@ -33,6 +35,10 @@ public sealed partial class GraphSandbox
                     return CreateEvent(box, r, now);
                 case (1, "GET") when path == "events":
                     return Page(box.Events.Values, r, box, "events", requestId, now, orderBy: "start/dateTime");
+                case (2, "GET") when path == "calendarview/delta":
+                    return Delta(box, r, "events", null, requestId, now);
+                case (4, "GET") when path.StartsWith("mailfolders/", StringComparison.Ordinal) && path.EndsWith("/messages/delta", StringComparison.Ordinal):
+                    return FolderName(box, rest[1]) is { } deltaFolder ? Delta(box, r, "messages", deltaFolder, requestId, now) : notFound;
                 case (1, "GET") when path == "calendarview":
                     return CalendarView(box, r, requestId, now);
                 case (2, _) when path.StartsWith("events/", StringComparison.Ordinal):
@@ -175,6 +181,7 @@ public sealed partial class GraphSandbox
             return (JsonNode?)copy;
         }).ToArray());
         e["organizer"] = new JsonObject { ["emailAddress"] = new JsonObject { ["name"] = box.DisplayName, ["address"] = box.Address } };
+        Touch(box, e);
         box.Events[id] = e;
         return SandboxResponse.Json(201, Project(e, r, box, "events", single: true), ("Location", $"{r.BaseUrl}/users/{box.Id}/events/{Uri.EscapeDataString(id)}"));
     }
@@ -260,12 +267,14 @@ public sealed partial class GraphSandbox
         m["bccRecipients"] ??= new JsonArray();
         m["replyTo"] ??= new JsonArray();
         m["flag"] ??= new JsonObject { ["flagStatus"] = "notFlagged" };
+        if (m["from"] is JsonObject sentBy) m["sender"] ??= sentBy.DeepClone();
         if (folder == "drafts")
         {
             m["from"] ??= new JsonObject { ["emailAddress"] = new JsonObject { ["name"] = box.DisplayName, ["address"] = box.Address } };
             m["sender"] ??= m["from"]!.DeepClone();
         }
         m[FolderField] = folder;
+        Touch(box, m);
         box.Messages[id] = m;
         return SandboxResponse.Json(201, r is null ? m : Project(m, r, box, "messages", single: true),
             ("Location", $"{r?.BaseUrl}/users/{box.Id}/messages/{Uri.EscapeDataString(id)}"));
@@ -309,6 +318,7 @@ public sealed partial class GraphSandbox
                 return SandboxResponse.Json(200, Project(item, r, box, set, single: true));
             case "DELETE":
                 items.Remove(id);
+                Forget(box, set, (string?)item[FolderField], id);
                 return SandboxResponse.Json(204, null);
             case "PATCH":
                 if (r.Body is not JsonObject patch) return SandboxResponse.Error(400, "BadRequest", "Empty Payload. JSON content expected.", requestId, now);
@@ -336,6 +346,7 @@ public sealed partial class GraphSandbox
                 if (set == "events" && !NormalizeTimes(item, out var problem)) return SandboxResponse.Error(400, "BadRequest", problem!, requestId, now);
                 item["bodyPreview"] = Preview(item["body"]);
                 Stamps(item, now, created: false);
+                Touch(box, item);
                 return SandboxResponse.Json(200, Project(item, r, box, set, single: true));
         }
         return SandboxResponse.Error(405, "BadRequest", $"{r.Method} is not allowed here.", requestId, now);
@@ -404,7 +415,7 @@ public sealed partial class GraphSandbox
         var select = r.Query.GetValueOrDefault("$select")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var (k, v) in item)
         {
-            if (k is FolderField or ExtendedProperties) continue;
+            if (k is FolderField or ExtendedProperties or VersionField) continue;
             // Selecting location brings locations along, as Graph's own example shows.
             if (select is not null && k != "id" && !select.Contains(k, StringComparer.OrdinalIgnoreCase)
                 && !(k == "locations" && select.Contains("location", StringComparer.OrdinalIgnoreCase))) continue;

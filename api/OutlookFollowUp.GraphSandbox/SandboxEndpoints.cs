@@ -24,6 +24,8 @@ public static class SandboxEndpoints
             sandbox.Deliver(mailbox, message) is { } delivered ? Results.Created($"/_sandbox/mailboxes/{mailbox}", delivered) : Results.NotFound());
         controls.MapPost("/mailboxes/{mailbox}/messages/{id}/send", (string mailbox, string id) =>
             sandbox.SendAsUser(mailbox, id) is { } sent ? Results.Ok(sent) : Results.NotFound());
+        controls.MapPost("/mailboxes/{mailbox}/expire-delta", (string mailbox) =>
+            sandbox.ExpireDeltaTokens(mailbox) ? Results.NoContent() : Results.NotFound());
         controls.MapGet("/stats", () => Results.Ok(new
         {
             throttleViolations = sandbox.ThrottleViolations,

@@ -69,6 +69,15 @@ public sealed class SandboxMailbox
     internal readonly Queue<DateTimeOffset> Recent = new();
     internal int InFlight;
 
+    /// <summary>Bumped on every change; delta tokens remember the version they were issued at.</summary>
+    internal long Version;
+
+    /// <summary>Bumped when a test expires every delta token of the mailbox (Graph then answers 410).</summary>
+    internal int Epoch;
+
+    /// <summary>What left a set or a folder, and when: delta reports it as @removed.</summary>
+    internal readonly List<(string Set, string? Folder, string Id, long Version)> Removed = [];
+
     public required string Id { get; init; }
     public required string Address { get; init; }
     public required string DisplayName { get; init; }

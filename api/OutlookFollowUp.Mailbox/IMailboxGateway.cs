@@ -17,6 +17,15 @@ public sealed record NewEvent(string StepKey, ReminderEvent Reminder, bool MayEx
 /// <summary>Withdraws a draft, only if it is still as the product left it (<paramref name="ETag"/>): an edited draft stays.</summary>
 public sealed record DeleteDraft(string StepKey, string ItemId, string ETag) : MailboxWrite(StepKey, false);
 
+/// <summary>Where each delta feed left off: store it, and pass it to the next sync.</summary>
+public sealed record SyncState(string? CalendarDeltaLink, string? InboxDeltaLink, string? SentDeltaLink);
+
+/// <summary>What changed since the last sync. <see cref="Resynced"/>: a feed started over (its token had expired).</summary>
+public sealed record SyncChanges(
+    IReadOnlyList<GraphEvent> Events, IReadOnlyList<string> RemovedEventIds,
+    IReadOnlyList<GraphMessage> Messages, IReadOnlyList<string> RemovedMessageIds,
+    SyncState State, bool Resynced);
+
 public enum WriteStatus { Created, AlreadyThere, Deleted, KeptEdited, Failed }
 
 public sealed record WriteOutcome(string StepKey, WriteStatus Status, string? ItemId, string? Error);
@@ -38,6 +47,13 @@ public interface IMailboxGateway
 
     /// <summary>Writes a draft for a step exactly once: when the mailbox already holds one for the key, that one is returned.</summary>
     Task<WrittenItem> CreateDraftAsync(string stepKey, MailDraft draft, IReadOnlyList<Person> to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Calendar (over [from, to)), Inbox and Sent Items changes since <paramref name="state"/>, all three feeds in one
+    /// $batch: an idle mailbox costs one round trip. A feed whose token expired (410) starts over, without losing or
+    /// repeating work: the caller applies changes idempotently by id.
+    /// </summary>
+    Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Several writes in $batch requests of at most 20: ceil(N/20) round trips when nothing may exist yet, plus

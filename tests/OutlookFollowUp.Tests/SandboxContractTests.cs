@@ -195,6 +195,40 @@ public partial class SandboxContractTests(SandboxFixture fixture) : IClassFixtur
         Assert.NotNull(body!["value"]);
     }
 
+    [Theory]
+    [InlineData("delta-query-events.ex1.json", "events")]
+    [InlineData("event-delta.json", "events")]
+    [InlineData("delta-query-messages.ex1.json", "messages")]
+    [InlineData("message-delta.json", "messages")]
+    public async Task ADeltaQueryAnswersAsTheDocumentedExample(string name, string set)
+    {
+        var example = Example(name);
+        var client = NewMailbox(out var address);
+        if (set == "events")
+        {
+            var seed = Example("user-post-events.ex1.json")["requestBody"]!.AsObject();
+            seed["start"] = new JsonObject { ["dateTime"] = "2016-12-01T10:00:00", ["timeZone"] = "UTC" };
+            seed["end"] = new JsonObject { ["dateTime"] = "2016-12-01T11:00:00", ["timeZone"] = "UTC" };
+            await Send(client, "POST", "me/events", seed);
+        }
+        else
+        {
+            var inbound = (JsonObject)Example("user-post-messages.ex1.json")["requestBody"]!.DeepClone();
+            inbound["from"] = new JsonObject { ["emailAddress"] = new JsonObject { ["name"] = "Dana", ["address"] = "dana@fabrikam.com" } };
+            fixture.Sandbox.Deliver(address, inbound);
+        }
+        var url = RelativeUrl((string)example["url"]!)
+            .Replace("{start_datetime}", "2016-12-01T00:00:00Z").Replace("{end_datetime}", "2016-12-30T00:00:00Z")
+            .Replace("{id}", "inbox").Replace("AQMkADNkNAAAgEMAAAA", "inbox");
+        var (status, body, _) = await Send(client, "GET", url, null);
+        Assert.True(status == HttpStatusCode.OK, $"{status}: {body}");
+        var documented = example["responseBody"]!.AsObject();
+        Assert.NotEmpty(body!["value"]!.AsArray());
+        var documentedItem = documented["value"]!.AsArray().FirstOrDefault(v => v is JsonObject o && !o.ContainsKey("@removed"));
+        if (documentedItem is not null) AssertSameShape(documentedItem, body["value"]![0]);
+        Assert.True(body.AsObject().ContainsKey("@odata.deltaLink") || body.AsObject().ContainsKey("@odata.nextLink"));
+    }
+
     [Fact]
     public async Task AnUnknownItemAnswersWithGraphsErrorBody()
     {

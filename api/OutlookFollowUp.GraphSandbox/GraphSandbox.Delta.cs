@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace OutlookFollowUp.GraphSandbox;
+
+/// <summary>
+/// Delta queries: /calendarView/delta over a window and /mailFolders/{folder}/messages/delta. The first call returns
+/// everything with an @odata.deltaLink; a call with that link returns what changed since, deletions and moves out of
+/// the folder as @removed. Expired or unknown tokens get 410 Gone, and the client must start over.
+/// </summary>
+public sealed partial class GraphSandbox
+{
+    private const string VersionField = "_version";
+
+    /// <summary>Marks an item changed now (every create, update, move).</summary>
+    internal static void Touch(SandboxMailbox box, JsonObject item) => item[VersionField] = ++box.Version;
+
+    internal static void Forget(SandboxMailbox box, string set, string? folder, string id) => box.Removed.Add((set, folder, id, ++box.Version));
+
+    /// <summary>Makes every delta token of the mailbox stale, as a long-idle sync state is in Graph.</summary>
+    public bool ExpireDeltaTokens(string mailbox)
+    {
+        var box = Find(mailbox);
+        if (box is null) return false;
+        lock (box.Gate) box.Epoch++;
+        return true;
+    }
+
+    private SandboxResponse Delta(SandboxMailbox box, SandboxRequest r, string set, string? folder, string requestId, DateTimeOffset now)
+    {
+        long since = 0;
+        string? window = null;
+        if (r.Query.TryGetValue("$deltatoken", out var token))
+        {
+            if (!TryReadDeltaToken(token, out var epoch, out since, out window) || epoch != box.Epoch)
+                return SandboxResponse.Error(410, "SyncStateNotFound", "The sync state generation is not found. Start a new sync without a delta token.", requestId, now);
+        }
+        else if (set == "events")
+        {
+            var start = r.Query.GetValueOrDefault("startDateTime") ?? r.Query.GetValueOrDefault("startdatetime");
+            var end = r.Query.GetValueOrDefault("endDateTime") ?? r.Query.GetValueOrDefault("enddatetime");
+            if (!TryInstant(start, out _) || !TryInstant(end, out _))
+                return SandboxResponse.Error(400, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.", requestId, now);
+            window = start + "|" + end;
+        }
+
+        IEnumerable<JsonObject> changed;
+        if (set == "events")
+        {
+            var parts = window!.Split('|');
+            TryInstant(parts[0], out var from);
+            TryInstant(parts[1], out var to);
+            changed = box.Events.Values.Where(e => Instant(e["end"]) > from && Instant(e["start"]) < to);
+        }
+        else
+        {
+            changed = box.Messages.Values.Where(m => (string?)m[FolderField] == folder);
+        }
+        var type = set == "events" ? "#microsoft.graph.event" : "#microsoft.graph.message";
+        var value = new JsonArray(changed.Where(i => (long?)i[VersionField] > since).OrderBy(i => (long?)i[VersionField])
+            .Select(i =>
+            {
+                var item = Project(i, r, box, set, single: false);
+                item.Insert(0, "@odata.type", type);
+                return (JsonNode?)item;
+            }).ToArray());
+        foreach (var gone in box.Removed.Where(g => g.Set == set && g.Folder == folder && g.Version > since))
+            value.Add(new JsonObject { ["@removed"] = new JsonObject { ["reason"] = "deleted" }, ["id"] = gone.Id });
+
+        var path = set == "events" ? "me/calendarView/delta" : $"me/mailFolders/{folder}/messages/delta";
+        return SandboxResponse.Json(200, new JsonObject
+        {
+            ["@odata.context"] = $"{r.BaseUrl}/$metadata#Collection({(set == "events" ? "event" : "message")})",
+            ["value"] = value,
+            ["@odata.deltaLink"] = $"{r.BaseUrl}/{path}?$deltatoken={DeltaToken(box.Epoch, box.Version, window)}",
+        });
+    }
+
+    private static string DeltaToken(int epoch, long version, string? window) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{epoch};{version};{window}"))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryReadDeltaToken(string token, out int epoch, out long version, out string? window)
+    {
+        epoch = 0;
+        version = 0;
+        window = null;
+        try
+        {
+            var text = token.Replace('-', '+').Replace('_', '/');
+            text = Encoding.UTF8.GetString(Convert.FromBase64String(text.PadRight(text.Length + (4 - text.Length % 4) % 4, '=')));
+            var parts = text.Split(';', 3);
+            if (parts.Length != 3 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out epoch) || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out version)) return false;
+            window = parts[2].Length > 0 ? parts[2] : null;
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

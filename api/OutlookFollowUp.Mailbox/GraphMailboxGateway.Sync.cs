@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.Graph;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+using OutlookFollowUp.Engine;
+using G = Microsoft.Graph.Models;
+
+namespace OutlookFollowUp.Mailbox;
+
+public sealed partial class GraphMailboxGateway
+{
+    private sealed record Feed(string Name, string? Link, Func<string?, RequestInformation> Request);
+
+    public async Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        RequestInformation Calendar(string? link) => link is null
+            ? _client.Me.CalendarView.Delta.ToGetRequestInformation(r =>
+            {
+                r.QueryParameters.StartDateTime = from.UtcDateTime.ToString("o");
+                r.QueryParameters.EndDateTime = to.UtcDateTime.ToString("o");
+                r.Headers.Add("Prefer", "outlook.timezone=\"UTC\"");
+            })
+            : _client.Me.CalendarView.Delta.WithUrl(link).ToGetRequestInformation(r => r.Headers.Add("Prefer", "outlook.timezone=\"UTC\""));
+        RequestInformation Folder(string folder, string? link) => link is null
+            ? _client.Me.MailFolders[folder].Messages.Delta.ToGetRequestInformation()
+            : _client.Me.MailFolders[folder].Messages.Delta.WithUrl(link).ToGetRequestInformation();
+
+        Feed[] feeds =
+        [
+            new("calendar", state?.CalendarDeltaLink, Calendar),
+            new("inbox", state?.InboxDeltaLink, link => Folder("inbox", link)),
+            new("sentitems", state?.SentDeltaLink, link => Folder("sentitems", link)),
+        ];
+        var pages = new Dictionary<string, JsonElement>();
+        var resynced = false;
+        var pending = feeds.ToList();
+        for (var attempt = 0; attempt < 3 && pending.Count > 0; attempt++)
+        {
+            var batch = new BatchRequestContentCollection(_client);
+            var ids = new Dictionary<string, Feed>();
+            foreach (var feed in pending) ids[await batch.AddBatchRequestStepAsync(feed.Request(feed.Link))] = feed;
+            var response = await _client.Batch.PostAsync(batch, cancellationToken);
+            var statuses = await response.GetResponsesStatusCodesAsync();
+            var again = new List<Feed>();
+            foreach (var (id, feed) in ids)
+            {
+                var status = statuses.TryGetValue(id, out var s) ? (int)s : 0;
+                if (status is >= 200 and < 300)
+                {
+                    using var item = await response.GetResponseByIdAsync(id);
+                    using var doc = JsonDocument.Parse(await item.Content.ReadAsStringAsync(cancellationToken));
+                    pages[feed.Name] = doc.RootElement.Clone();
+                }
+                else if (status == 410)
+                {
+                    // The sync state expired: start this feed over; the caller's idempotent apply absorbs the repeats.
+                    resynced = true;
+                    again.Add(feed with { Link = null });
+                }
+                else
+                {
+                    again.Add(feed);
+                }
+            }
+            pending = again;
+            if (pending.Count > 0) await Task.Delay(_resilience.BaseDelay * Math.Pow(2, attempt + 1), _time, cancellationToken);
+        }
+        if (pending.Count > 0) throw new MailboxException(503, "SyncIncomplete", $"the {string.Join(", ", pending.Select(p => p.Name))} feed could not be read", null, null);
+
+        var events = new List<GraphEvent>();
+        var removedEvents = new List<string>();
+        var messages = new List<GraphMessage>();
+        var removedMessages = new List<string>();
+        var links = new Dictionary<string, string?>();
+        foreach (var feed in feeds)
+        {
+            var page = pages[feed.Name];
+            while (true)
+            {
+                foreach (var item in page.GetProperty("value").EnumerateArray())
+                {
+                    var id = item.TryGetProperty("id", out var i) ? i.GetString() : null;
+                    if (item.TryGetProperty("@removed", out _))
+                    {
+                        if (id is not null) (feed.Name == "calendar" ? removedEvents : removedMessages).Add(id);
+                        continue;
+                    }
+                    if (feed.Name == "calendar") events.Add(item.Deserialize<GraphEvent>(PlanJson.Options)!);
+                    else messages.Add(item.Deserialize<GraphMessage>(PlanJson.Options)!);
+                }
+                if (page.TryGetProperty("@odata.deltaLink", out var delta)) { links[feed.Name] = delta.GetString(); break; }
+                if (!page.TryGetProperty("@odata.nextLink", out var next)) { links[feed.Name] = feed.Link; break; }
+                // Later pages of a large first sync come one request each.
+                var request = feed.Request(next.GetString());
+                var nextPage = await Call(() => _client.RequestAdapter.SendPrimitiveAsync<Stream>(request, cancellationToken: cancellationToken));
+                using var doc = await JsonDocument.ParseAsync(nextPage!, cancellationToken: cancellationToken);
+                page = doc.RootElement.Clone();
+            }
+        }
+        return new SyncChanges(events, removedEvents, messages, removedMessages,
+            new SyncState(links["calendar"], links["inbox"], links["sentitems"]), resynced);
+    }
+}
