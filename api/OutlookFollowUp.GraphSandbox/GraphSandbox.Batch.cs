@@ -102,6 +102,26 @@ public sealed partial class GraphSandbox
         }
     }
 
+    /// <summary>An invitation someone else organized, accepted by the mailbox's user: how interviews arrive.</summary>
+    public JsonObject? DeliverEvent(string mailbox, JsonObject invitation)
+    {
+        var box = Find(mailbox);
+        if (box is null) return null;
+        lock (box.Gate)
+        {
+            var organizer = invitation["organizer"]?.DeepClone();
+            var request = new SandboxRequest("POST", "/me/events", new Dictionary<string, string>(), new Dictionary<string, string>(), invitation, "");
+            var created = CreateEvent(box, request, time.GetUtcNow());
+            if (created.Status != 201) return null;
+            var stored = box.Events[(string)created.Body!["id"]!];
+            if (organizer is not null) stored["organizer"] = organizer;
+            stored["isOrganizer"] = false;
+            stored["responseStatus"] = new JsonObject { ["response"] = "accepted", ["time"] = Stamp(time.GetUtcNow()) };
+            Touch(box, stored);
+            return (JsonObject)stored.DeepClone();
+        }
+    }
+
     /// <summary>Mail arriving in a mailbox's inbox, as if someone (the employer, an auto-reply) wrote.</summary>
     public JsonObject? Deliver(string mailbox, JsonObject message)
     {

@@ -11,8 +11,11 @@ public sealed class FilterException(string message) : Exception(message);
 /// The part of OData $filter the product uses: comparisons on property paths (eq ne gt ge lt le), and, or, not,
 /// parentheses, and any() over collections such as singleValueExtendedProperties.
 /// </summary>
-public static class ODataFilter
+public static partial class ODataFilter
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d(:\d\d)?$")]
+    private static partial System.Text.RegularExpressions.Regex DateTimePrefix();
+
     public static Func<JsonObject, bool> Parse(string text)
     {
         var parser = new Parser(Tokenize(text));
@@ -172,7 +175,9 @@ public static class ODataFilter
                 continue;
             }
             var start = i;
-            while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('(' or ')' or ':' or ',' or '\'')) i++;
+            // A colon separates any(ep: ...) from its body, but belongs to a date-time literal (2026-03-01T10:00:00Z).
+            while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('(' or ')' or ',' or '\'')
+                   && (text[i] != ':' || DateTimePrefix().IsMatch(text[start..i]))) i++;
             tokens.Add(text[start..i]);
         }
         return tokens;

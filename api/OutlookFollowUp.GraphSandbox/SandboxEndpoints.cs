@@ -22,6 +22,8 @@ public static class SandboxEndpoints
         });
         controls.MapPost("/mailboxes/{mailbox}/inbound", (string mailbox, JsonObject message) =>
             sandbox.Deliver(mailbox, message) is { } delivered ? Results.Created($"/_sandbox/mailboxes/{mailbox}", delivered) : Results.NotFound());
+        controls.MapPost("/mailboxes/{mailbox}/invitations", (string mailbox, JsonObject invitation) =>
+            sandbox.DeliverEvent(mailbox, invitation) is { } delivered ? Results.Created($"/_sandbox/mailboxes/{mailbox}", delivered) : Results.NotFound());
         controls.MapPost("/mailboxes/{mailbox}/messages/{id}/send", (string mailbox, string id) =>
             sandbox.SendAsUser(mailbox, id) is { } sent ? Results.Ok(sent) : Results.NotFound());
         controls.MapPost("/mailboxes/{mailbox}/expire-delta", (string mailbox) =>

@@ -26,6 +26,9 @@ public sealed record SyncChanges(
     IReadOnlyList<GraphMessage> Messages, IReadOnlyList<string> RemovedMessageIds,
     SyncState State, bool Resynced);
 
+/// <summary>One interview event and the mail around it: Inbox, Sent Items and Drafts since a date.</summary>
+public sealed record InterviewContext(GraphEvent Event, IReadOnlyList<GraphMessage> Messages);
+
 public enum WriteStatus { Created, AlreadyThere, Deleted, KeptEdited, Failed }
 
 public sealed record WriteOutcome(string StepKey, WriteStatus Status, string? ItemId, string? Error);
@@ -47,6 +50,12 @@ public interface IMailboxGateway
 
     /// <summary>Writes a draft for a step exactly once: when the mailbox already holds one for the key, that one is returned.</summary>
     Task<WrittenItem> CreateDraftAsync(string stepKey, MailDraft draft, IReadOnlyList<Person> to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// An event and the mail since <paramref name="mailSince"/> (Inbox, Sent Items, Drafts with their step keys), in one
+    /// round trip: the people are only known once the event is read, so the mail is matched to them afterwards.
+    /// </summary>
+    Task<InterviewContext> ReadInterviewAsync(string eventId, DateTimeOffset mailSince, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Calendar (over [from, to)), Inbox and Sent Items changes since <paramref name="state"/>, all three feeds in one

@@ -173,3 +173,34 @@ public class SandboxBehaviourTests(SandboxFixture fixture) : IClassFixture<Sandb
         }
     }
 }
+
+/// <summary>The $filter subset, unit by unit.</summary>
+public class ODataFilterTests
+{
+    private static readonly JsonObject Message = JsonNode.Parse("""
+        {"subject": "let's meet for lunch?", "receivedDateTime": "2026-03-10T17:00:00Z", "isRead": false,
+         "from": {"emailAddress": {"address": "dana@fabrikam.com"}},
+         "singleValueExtendedProperties": [{"id": "String {6b1f3c2e-8d4a-4f7e-9a51-0c2d7e9b4f18} Name OutlookFollowUpStepKey", "value": "ofu1-ty-1"}]}
+        """)!.AsObject();
+
+    [Theory]
+    [InlineData("receivedDateTime ge 2026-03-10T00:00:00Z", true)]
+    [InlineData("receivedDateTime lt 2026-03-10T16:59:59Z", false)]
+    [InlineData("receivedDateTime ge 2026-03-01 and receivedDateTime lt 2026-04-01", true)]
+    [InlineData("subject eq 'let''s meet for lunch?'", true)]
+    [InlineData("from/emailAddress/address eq 'DANA@fabrikam.com'", true)]
+    [InlineData("isRead eq false and not (isRead eq true)", true)]
+    [InlineData("singleValueExtendedProperties/any(ep: ep/id eq 'String {6b1f3c2e-8d4a-4f7e-9a51-0c2d7e9b4f18} Name OutlookFollowUpStepKey' and ep/value eq 'ofu1-ty-1')", true)]
+    [InlineData("singleValueExtendedProperties/any(ep:ep/Value eq 'ofu1-ty-2')", false)]
+    [InlineData("contains(subject, 'LUNCH') or startswith(subject, 'x')", true)]
+    public void FiltersSelectWhatGraphWouldSelect(string filter, bool matches) =>
+        Assert.Equal(matches, ODataFilter.Parse(filter)(Message));
+
+    [Theory]
+    [InlineData("subject eq 'unterminated")]
+    [InlineData("subject has 'x'")]
+    [InlineData("(subject eq 'x'")]
+    [InlineData("subject eq")]
+    public void AFilterTheSandboxCannotReadIsRefused(string filter) =>
+        Assert.Throws<FilterException>(() => ODataFilter.Parse(filter));
+}

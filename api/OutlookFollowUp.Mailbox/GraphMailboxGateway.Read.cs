@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Microsoft.Graph;
+using OutlookFollowUp.Engine;
+
+namespace OutlookFollowUp.Mailbox;
+
+public sealed partial class GraphMailboxGateway
+{
+    private static readonly string[] MessageFields =
+    [
+        "id", "conversationId", "subject", "body", "bodyPreview", "from", "toRecipients", "ccRecipients", "sentDateTime",
+        "receivedDateTime", "createdDateTime", "lastModifiedDateTime", "isDraft", "internetMessageHeaders",
+    ];
+
+    public async Task<InterviewContext> ReadInterviewAsync(string eventId, DateTimeOffset mailSince, CancellationToken cancellationToken = default)
+    {
+        var since = mailSince.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var expandKey = $"singleValueExtendedProperties($filter=id eq '{StepKeys.PropertyId}')";
+        var batch = new BatchRequestContentCollection(_client);
+        var eventStep = await batch.AddBatchRequestStepAsync(_client.Me.Events[eventId].ToGetRequestInformation(r =>
+        {
+            r.QueryParameters.Expand = [expandKey];
+            r.Headers.Add("Prefer", "outlook.timezone=\"UTC\"");
+        }));
+        var folders = new Dictionary<string, string>();
+        foreach (var (folder, field) in new[] { ("inbox", "receivedDateTime"), ("sentitems", "sentDateTime"), ("drafts", "lastModifiedDateTime") })
+            folders[await batch.AddBatchRequestStepAsync(_client.Me.MailFolders[folder].Messages.ToGetRequestInformation(r =>
+            {
+                r.QueryParameters.Filter = $"{field} ge {since}";
+                r.QueryParameters.Select = MessageFields;
+                r.QueryParameters.Expand = [expandKey];
+                r.QueryParameters.Top = 200;
+                r.Headers.Add("Prefer", "outlook.body-content-type=\"text\"");
+            }))] = folder;
+
+        var response = await _client.Batch.PostAsync(batch, cancellationToken);
+        var statuses = await response.GetResponsesStatusCodesAsync();
+        var eventJson = await ItemJsonAsync(response, statuses, eventStep, cancellationToken);
+        var messages = new List<GraphMessage>();
+        foreach (var (id, folder) in folders)
+        {
+            var page = await ItemJsonAsync(response, statuses, id, cancellationToken);
+            messages.AddRange(page.GetProperty("value").EnumerateArray().Select(m => m.Deserialize<GraphMessage>(PlanJson.Options)!));
+        }
+        return new InterviewContext(eventJson.Deserialize<GraphEvent>(PlanJson.Options)!, messages);
+    }
+
+    private static async Task<JsonElement> ItemJsonAsync(BatchResponseContentCollection response, Dictionary<string, System.Net.HttpStatusCode> statuses, string id, CancellationToken cancellationToken)
+    {
+        using var item = await response.GetResponseByIdAsync(id);
+        var text = await item.Content.ReadAsStringAsync(cancellationToken);
+        var status = statuses.TryGetValue(id, out var s) ? (int)s : 0;
+        if (status is < 200 or >= 300)
+        {
+            string code = "unknown", message = text;
+            try
+            {
+                using var error = JsonDocument.Parse(text);
+                code = error.RootElement.GetProperty("error").GetProperty("code").GetString() ?? code;
+                message = error.RootElement.GetProperty("error").GetProperty("message").GetString() ?? message;
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException) { }
+            throw new MailboxException(status, code, message, item.Headers.TryGetValues("request-id", out var rid) ? rid.FirstOrDefault() : null, null);
+        }
+        using var doc = JsonDocument.Parse(text);
+        return doc.RootElement.Clone();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using OutlookFollowUp.Engine;
+using OutlookFollowUp.Mailbox;
+
+namespace OutlookFollowUp.Tests;
+
+/// <summary>Reading one interview with its mail, and planning from exactly what was read.</summary>
+public class GatewayReadTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task AnInterviewWithItsMailIsReadInOneRoundTripAndPlannedFromWhatWasRead()
+    {
+        var address = $"r{Guid.NewGuid():N}@outlook.com";
+        fixture.Sandbox.AddMailbox(address, "Alex Rivera", "Pacific Standard Time");
+        var invitation = fixture.Sandbox.DeliverEvent(address, new JsonObject
+        {
+            ["subject"] = "Interview: Senior Backend Engineer",
+            ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = "<p>We will make a decision within two weeks.</p>" },
+            ["start"] = new JsonObject { ["dateTime"] = "2026-03-10T10:00:00", ["timeZone"] = "Pacific Standard Time" },
+            ["end"] = new JsonObject { ["dateTime"] = "2026-03-10T11:00:00", ["timeZone"] = "Pacific Standard Time" },
+            ["organizer"] = new JsonObject { ["emailAddress"] = new JsonObject { ["name"] = "Dana Whitfield", ["address"] = "dana.whitfield@fabrikam.com" } },
+            ["attendees"] = new JsonArray(
+                new JsonObject { ["type"] = "required", ["emailAddress"] = new JsonObject { ["name"] = "Alex Rivera", ["address"] = address } },
+                new JsonObject { ["type"] = "required", ["emailAddress"] = new JsonObject { ["name"] = "Priya Natarajan", ["address"] = "priya.natarajan@fabrikam.com" } }),
+        })!;
+        fixture.Sandbox.Deliver(address, new JsonObject
+        {
+            ["subject"] = "Your application",
+            ["receivedDateTime"] = "2026-03-18T17:00:00Z",
+            ["from"] = new JsonObject { ["emailAddress"] = new JsonObject { ["name"] = "Dana Whitfield", ["address"] = "dana.whitfield@fabrikam.com" } },
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Unfortunately we have decided to move forward with other candidates." },
+        });
+        var gateway = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + address), new MailboxResilienceOptions(), TimeProvider.System);
+
+        var before = fixture.Sandbox.Log.Count(l => !l.InBatch);
+        var context = await gateway.ReadInterviewAsync((string)invitation["id"]!, A.Utc("2026-03-01T00:00:00Z"));
+        Assert.Equal(1, fixture.Sandbox.Log.Count(l => !l.InBatch) - before);
+        Assert.Equal("UTC", context.Event.Start!.TimeZone);
+        Assert.Single(context.Messages);
+
+        var user = await gateway.GetUserAsync();
+        var plan = Planner.Build(new PlanInput
+        {
+            Now = A.Utc("2026-03-18T18:00:00Z"),
+            User = user,
+            Facts = new UserFacts { Role = "Senior Backend Engineer" },
+            Events = [context.Event],
+            Messages = context.Messages,
+        });
+        Assert.Equal(ProcessState.Rejected, plan.Process.State);
+        Assert.Equal("Fabrikam", plan.Process.Company);
+        Assert.Equal(StepStatus.Due, plan.One(StepKind.RejectionReply).Status);
+    }
+
+    [Fact]
+    public async Task AnUnknownEventIsAMailboxErrorWithGraphsCode()
+    {
+        var address = $"r{Guid.NewGuid():N}@outlook.com";
+        fixture.Sandbox.AddMailbox(address, "Alex Rivera", "UTC");
+        var gateway = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + address), new MailboxResilienceOptions(), TimeProvider.System);
+        var error = await Assert.ThrowsAsync<MailboxException>(() => gateway.ReadInterviewAsync("AAMkNoSuchEvent", A.Utc("2026-03-01T00:00:00Z")));
+        Assert.Equal(404, error.Status);
+        Assert.Equal("ErrorItemNotFound", error.Code);
+    }
+}
