@@ -1,5 +1,6 @@
 using System.Net;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -19,11 +20,24 @@ public sealed class MailboxResilienceOptions
     /// <summary>A single attempt's limit.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The mailbox's circuit opens when at least this share of recent attempts failed...</summary>
+    public double BreakFailureRatio { get; set; } = 0.8;
+
+    /// <summary>...out of at least this many in <see cref="BreakSampling"/>...</summary>
+    public int BreakMinimumThroughput { get; set; } = 20;
+
+    public TimeSpan BreakSampling { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>...and stays open this long: the mailbox is left alone, and calls fail at once.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
     public void Validate()
     {
         if (MaxConcurrentRequests is < 1 or > 4) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentRequests), "Outlook allows 1 to 4 concurrent requests per mailbox.");
         if (MaxRetryAttempts is < 1 or > 10) throw new ArgumentOutOfRangeException(nameof(MaxRetryAttempts), "Retry 1 to 10 times.");
         if (BaseDelay <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(BaseDelay), "Delays must be positive.");
+        if (BreakFailureRatio is <= 0 or > 1 || BreakMinimumThroughput < 2 || BreakSampling < TimeSpan.FromMilliseconds(500) || BreakDuration < TimeSpan.FromMilliseconds(500))
+            throw new ArgumentOutOfRangeException(nameof(BreakFailureRatio), "The circuit breaker needs a ratio in (0, 1], at least 2 samples and durations of at least 0.5 s.");
     }
 }
 
@@ -60,6 +74,20 @@ public sealed class ResilienceHandler : DelegatingHandler
                     var floor = RetryAfter(args.Outcome.Result);
                     return ValueTask.FromResult<TimeSpan?>(floor is { } f && f > backoff ? f + backoff * 0.25 : backoff);
                 },
+            })
+            // Per mailbox (one handler per mailbox's client): a mailbox that keeps failing is left alone for a while.
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = options.BreakFailureRatio,
+                MinimumThroughput = options.BreakMinimumThroughput,
+                SamplingDuration = options.BreakSampling,
+                BreakDuration = options.BreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+                {
+                    { Result: { } r } => (int)r.StatusCode is 429 or >= 500,
+                    { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                    _ => false,
+                }),
             })
             .AddTimeout(options.AttemptTimeout)
             .Build();

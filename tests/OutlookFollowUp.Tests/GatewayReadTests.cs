@@ -63,3 +63,31 @@ public class GatewayReadTests(SandboxFixture fixture) : IClassFixture<SandboxFix
         Assert.Equal("ErrorItemNotFound", error.Code);
     }
 }
+
+/// <summary>A mailbox that keeps failing is left alone for a while: calls fail at once instead of piling up.</summary>
+public class GatewayCircuitTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task AMailboxThatKeepsFailingIsLeftAloneForAWhile()
+    {
+        var address = $"c{Guid.NewGuid():N}@contoso.com";
+        fixture.Sandbox.AddMailbox(address, "Alex", "UTC");
+        var gateway = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + address), new MailboxResilienceOptions
+        {
+            BaseDelay = TimeSpan.FromMilliseconds(5), MaxRetryAttempts = 2, BreakMinimumThroughput = 4, BreakDuration = TimeSpan.FromSeconds(30),
+        }, TimeProvider.System);
+        fixture.Sandbox.InjectFaults(new GraphSandbox.FaultOptions { Rate = 1, Throttle = false, Latency = false, DropConnection = false, CommitThenFail = false });
+        try
+        {
+            for (var i = 0; i < 3; i++)
+                await Assert.ThrowsAnyAsync<Exception>(() => gateway.GetUserAsync());
+            var before = fixture.Sandbox.Log.Count;
+            await Assert.ThrowsAsync<Polly.CircuitBreaker.BrokenCircuitException>(() => gateway.GetUserAsync());
+            Assert.Equal(before, fixture.Sandbox.Log.Count); // the open circuit sends nothing
+        }
+        finally
+        {
+            fixture.Sandbox.InjectFaults(new GraphSandbox.FaultOptions { Rate = 0 });
+        }
+    }
+}
