@@ -91,3 +91,29 @@ public class GatewayCircuitTests(SandboxFixture fixture) : IClassFixture<Sandbox
         }
     }
 }
+
+/// <summary>The demo mailbox: what a new user sees with zero set-up, read through the gateway and planned.</summary>
+public class DemoMailboxTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task TheDemoMailboxShowsProcessesAtEveryStage()
+    {
+        var now = A.Utc("2026-11-18T20:00:00Z"); // a Wednesday afternoon in Los Angeles
+        GraphSandbox.DemoMailbox.Seed(fixture.Sandbox, now);
+        var gateway = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + GraphSandbox.DemoMailbox.Address),
+            new MailboxResilienceOptions(), TimeProvider.System);
+        var user = await gateway.GetUserAsync();
+        var sync = await gateway.SyncAsync(null, now.AddDays(-30), now.AddDays(30));
+        var states = new Dictionary<string, ProcessState>();
+        foreach (var process in ProcessGrouping.Group(sync.Events, user))
+        {
+            var plan = Planner.Build(new PlanInput { Now = now, User = user, Events = process.Events, Messages = sync.Messages });
+            states[process.Events[0].Subject!] = plan.Process.State;
+        }
+        Assert.Equal(ProcessState.ThankYou, states["Onsite interview: Senior Backend Engineer"]);
+        Assert.Equal(ProcessState.FollowingUp, states["Technical interview - Proseware"]);
+        Assert.Equal(ProcessState.Rejected, states["Final round interview: Product Analyst"]);
+        Assert.Equal(ProcessState.NextRound, states["Phone screen - Northwind"]);
+        Assert.Equal(ProcessState.NotInterview, states["Podcast interview: careers in data"]);
+    }
+}
