@@ -82,9 +82,11 @@ public sealed class ResilienceHandler : DelegatingHandler
                 MinimumThroughput = options.BreakMinimumThroughput,
                 SamplingDuration = options.BreakSampling,
                 BreakDuration = options.BreakDuration,
+                // Throttling is not a failure: Retry-After already paces it, and breaking on it would stop a busy
+                // mailbox for nothing. Outages, timeouts and lost connections are.
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
                 {
-                    { Result: { } r } => (int)r.StatusCode is 429 or >= 500,
+                    { Result: { } r } => (int)r.StatusCode >= 500,
                     { Exception: HttpRequestException or TimeoutRejectedException } => true,
                     _ => false,
                 }),
