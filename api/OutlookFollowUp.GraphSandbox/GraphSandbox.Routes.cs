@@ -19,7 +19,15 @@ public sealed partial class GraphSandbox
             switch (rest.Length, method)
             {
                 case (0, "GET"):
-                    return SandboxResponse.Json(200, User(box, r));
+                    var user = User(box, r);
+                    if (r.Query.GetValueOrDefault("$select") is { Length: > 0 } select)
+                    {
+                        var fields = select.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                        var selected = new JsonObject { ["@odata.context"] = user["@odata.context"]!.DeepClone() };
+                        foreach (var field in fields) selected[field] = user[field]?.DeepClone();
+                        user = selected;
+                    }
+                    return SandboxResponse.Json(200, user);
                 case (_, "GET") when path == "mailboxsettings":
                     return SandboxResponse.Json(200, Settings(box, r));
                 case (2, "GET") when path.StartsWith("mailboxsettings/", StringComparison.Ordinal):
@@ -410,7 +418,11 @@ public sealed partial class GraphSandbox
     private static JsonObject Project(JsonObject item, SandboxRequest r, SandboxMailbox box, string set, bool single)
     {
         var copy = new JsonObject();
-        if (single) copy["@odata.context"] = $"{r.BaseUrl}/$metadata#users('{box.Id}')/{set}/$entity";
+        if (single)
+        {
+            copy["@odata.context"] = $"{r.BaseUrl}/$metadata#users('{box.Id}')/{set}/$entity";
+            copy["@odata.id"] = $"{r.BaseUrl}/users('{box.Id}')/{set}('{(string?)item["id"]}')";
+        }
         copy["@odata.etag"] = $"W/\"{(string?)item["changeKey"]}\"";
         var select = r.Query.GetValueOrDefault("$select")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var (k, v) in item)
@@ -427,7 +439,11 @@ public sealed partial class GraphSandbox
             var inner = expand.Length > ExtendedProperties.Length + 2 ? expand[(ExtendedProperties.Length + 1)..^1] : "";
             var filter = inner.StartsWith("$filter=", StringComparison.OrdinalIgnoreCase) ? ODataFilter.Parse(inner["$filter=".Length..]) : null;
             var matching = props.OfType<JsonObject>().Where(p => filter is null || filter(p)).Select(p => (JsonNode?)p.DeepClone()).ToArray();
-            if (matching.Length > 0) copy[ExtendedProperties] = new JsonArray(matching);
+            if (matching.Length > 0)
+            {
+                copy[ExtendedProperties + "@odata.context"] = $"{r.BaseUrl}/$metadata#users('{box.Id}')/{set}('{(string?)item["id"]}')/{ExtendedProperties}";
+                copy[ExtendedProperties] = new JsonArray(matching);
+            }
         }
         if (set == "events" && PreferredZone(r) is { } zone)
             foreach (var name in new[] { "start", "end" })

@@ -94,7 +94,7 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
             switch (fault)
             {
                 case FaultKind.Throttle:
-                    return Logged(SandboxResponse.Error(429, "ApplicationThrottled", "Injected throttling.", requestId, now, ("Retry-After", retry)));
+                    return Logged(SandboxResponse.Throttled("Injected throttling.", requestId, now, retry));
                 case FaultKind.Unavailable:
                     return Logged(SandboxResponse.Error(503, "ServiceUnavailable", "Injected outage.", requestId, now, ("Retry-After", retry)));
                 case FaultKind.DropConnection:
@@ -142,9 +142,9 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
             {
                 Interlocked.Increment(ref _violations);
                 var retry = options.RetryAfterSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-                return SandboxResponse.Error(429, "ApplicationThrottled",
-                    overConcurrency ? "Application is over its MailboxConcurrency limit." : "Application is over its IncomingBytes or request limit.",
-                    requestId, now, ("Retry-After", retry));
+                return SandboxResponse.Throttled(
+                    overConcurrency ? "Application is over its MailboxConcurrency limit." : "Application is over its request limit for this mailbox.",
+                    requestId, now, retry);
             }
             mailbox.InFlight++;
             mailbox.Recent.Enqueue(now);

@@ -76,6 +76,29 @@ public static partial class ODataFilter
                     _ => text.EndsWith(needle, StringComparison.OrdinalIgnoreCase),
                 };
             }
+            if (path.Equals("cast", StringComparison.OrdinalIgnoreCase) && Peek == "(")
+            {
+                // Extended property values are strings; cast(ep/value, Edm.Int32) compares them as the named type.
+                Expect("(");
+                var argument = Next();
+                Expect(",");
+                var type = Next();
+                Expect(")");
+                var castOp = Next().ToLowerInvariant();
+                if (castOp is not ("eq" or "ne" or "gt" or "ge" or "lt" or "le")) throw new FilterException($"Invalid filter clause: unsupported operator '{castOp}'.");
+                var castLiteral = LiteralOrParenthesized();
+                return (item, variable) =>
+                {
+                    var raw = Resolve(item, variable, argument)?.ToString();
+                    JsonNode? converted = type.ToLowerInvariant() switch
+                    {
+                        "edm.int32" or "edm.int64" or "edm.double" when double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) => JsonValue.Create(n),
+                        "edm.boolean" when bool.TryParse(raw, out var b) => JsonValue.Create(b),
+                        _ => raw is null ? null : JsonValue.Create(raw),
+                    };
+                    return Compare(converted, castOp, castLiteral);
+                };
+            }
             if (path.EndsWith("/any", StringComparison.OrdinalIgnoreCase))
             {
                 var collection = path[..^4];
@@ -93,8 +116,18 @@ public static partial class ODataFilter
             return (item, variable) => Compare(Resolve(item, variable, path), op, literal);
         }
 
+        /// <summary>A value, or a GUID written in parentheses as the docs do: eq (b9cf8971-...).</summary>
+        private object? LiteralOrParenthesized()
+        {
+            if (!Accept("(")) return Literal(Next());
+            var inner = Next();
+            Expect(")");
+            return Guid.TryParse(inner, out _) ? inner : Literal(inner);
+        }
+
         private static object? Literal(string token)
         {
+            if (Guid.TryParse(token, out _)) return token;
             if (token.StartsWith('\'')) return token[1..^1].Replace("''", "'");
             if (token.Equals("null", StringComparison.OrdinalIgnoreCase)) return null;
             if (bool.TryParse(token, out var b)) return b;

@@ -55,6 +55,17 @@ public sealed record SandboxResponse(int Status, IReadOnlyDictionary<string, str
                 },
             },
         }, [("request-id", requestId), .. headers]);
+
+    /// <summary>Graph's documented 429 body (throttling.429.json); which limit was hit is said in innerError.message.</summary>
+    public static SandboxResponse Throttled(string why, string requestId, DateTimeOffset now, string retryAfter)
+    {
+        var response = Error(429, "TooManyRequests", "Please retry again later.", requestId, now, ("Retry-After", retryAfter));
+        var inner = response.Body!["error"]!["innerError"]!.AsObject();
+        inner["code"] = "429";
+        inner["message"] = why;
+        inner["status"] = "429";
+        return response;
+    }
 }
 
 /// <summary>One logged request: what tests count (round trips, batches, 429s).</summary>

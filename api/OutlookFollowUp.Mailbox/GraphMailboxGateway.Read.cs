@@ -45,6 +45,35 @@ public sealed partial class GraphMailboxGateway
         return new InterviewContext(eventJson.Deserialize<GraphEvent>(PlanJson.Options)!, messages);
     }
 
+    public async Task<IReadOnlyList<GraphMessage>> GetMessagesAsync(MessageQuery query, CancellationToken cancellationToken = default)
+    {
+        static string Quote(string s) => "'" + s.Replace("'", "''") + "'";
+        var who = new List<string>();
+        if (query.ConversationId is { Length: > 0 } conversation) who.Add($"conversationId eq {Quote(conversation)}");
+        who.AddRange((query.From ?? []).Where(a => a.Length > 0).Select(a => $"from/emailAddress/address eq {Quote(a)}"));
+        if (who.Count == 0) throw new ArgumentException("A message query needs a conversation or at least one sender.", nameof(query));
+        var filter = $"receivedDateTime ge {query.Since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} and ({string.Join(" or ", who)})";
+
+        var result = new List<GraphMessage>();
+        var request = _client.Me.Messages.ToGetRequestInformation(r =>
+        {
+            r.QueryParameters.Filter = filter;
+            r.QueryParameters.Select = MessageFields;
+            r.QueryParameters.Top = 100;
+            r.Headers.Add("Prefer", "outlook.body-content-type=\"text\"");
+        });
+        while (true)
+        {
+            var page = request;
+            await using var stream = await Call(() => _client.RequestAdapter.SendPrimitiveAsync<Stream>(page, cancellationToken: cancellationToken));
+            using var doc = await JsonDocument.ParseAsync(stream!, cancellationToken: cancellationToken);
+            result.AddRange(doc.RootElement.GetProperty("value").EnumerateArray().Select(m => m.Deserialize<GraphMessage>(PlanJson.Options)!));
+            if (!doc.RootElement.TryGetProperty("@odata.nextLink", out var next)) break;
+            request = _client.Me.Messages.WithUrl(next.GetString()!).ToGetRequestInformation();
+        }
+        return result;
+    }
+
     private static async Task<JsonElement> ItemJsonAsync(BatchResponseContentCollection response, Dictionary<string, System.Net.HttpStatusCode> statuses, string id, CancellationToken cancellationToken)
     {
         using var item = await response.GetResponseByIdAsync(id);

@@ -29,6 +29,9 @@ public sealed record SyncChanges(
 /// <summary>One interview event and the mail around it: Inbox, Sent Items and Drafts since a date.</summary>
 public sealed record InterviewContext(GraphEvent Event, IReadOnlyList<GraphMessage> Messages);
 
+/// <summary>Mail since a date, of one conversation and/or from some addresses (at least one of the two).</summary>
+public sealed record MessageQuery(DateTimeOffset Since, string? ConversationId = null, IReadOnlyList<string>? From = null);
+
 public enum WriteStatus { Created, AlreadyThere, Deleted, KeptEdited, Failed }
 
 public sealed record WriteOutcome(string StepKey, WriteStatus Status, string? ItemId, string? Error);
@@ -56,6 +59,9 @@ public interface IMailboxGateway
     /// round trip: the people are only known once the event is read, so the mail is matched to them afterwards.
     /// </summary>
     Task<InterviewContext> ReadInterviewAsync(string eventId, DateTimeOffset mailSince, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages matching the query, all pages, newest first.</summary>
+    Task<IReadOnlyList<GraphMessage>> GetMessagesAsync(MessageQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Calendar (over [from, to)), Inbox and Sent Items changes since <paramref name="state"/>, all three feeds in one

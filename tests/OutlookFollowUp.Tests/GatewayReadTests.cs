@@ -117,3 +117,27 @@ public class DemoMailboxTests(SandboxFixture fixture) : IClassFixture<SandboxFix
         Assert.Equal(ProcessState.NotInterview, states["Podcast interview: careers in data"]);
     }
 }
+
+/// <summary>The mail of one conversation, or from the people of a process, since a date.</summary>
+public class GatewayMessageQueryTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
+{
+    [Fact]
+    public async Task MessagesAreFoundByConversationOrSenderSinceADateAcrossPages()
+    {
+        var address = $"q{Guid.NewGuid():N}@outlook.com";
+        fixture.Sandbox.AddMailbox(address, "Alex", "UTC");
+        JsonObject From(string who) => new() { ["emailAddress"] = new JsonObject { ["name"] = who, ["address"] = who } };
+        for (var i = 0; i < 120; i++)
+            fixture.Sandbox.Deliver(address, new JsonObject { ["subject"] = $"update {i}", ["from"] = From("dana@fabrikam.com"), ["receivedDateTime"] = "2026-03-12T10:00:00Z" });
+        fixture.Sandbox.Deliver(address, new JsonObject { ["subject"] = "old", ["from"] = From("dana@fabrikam.com"), ["receivedDateTime"] = "2026-02-01T10:00:00Z" });
+        fixture.Sandbox.Deliver(address, new JsonObject { ["subject"] = "in thread", ["conversationId"] = "conv-1", ["from"] = From("tom@fabrikam.com"), ["receivedDateTime"] = "2026-03-12T10:00:00Z" });
+        fixture.Sandbox.Deliver(address, new JsonObject { ["subject"] = "newsletter", ["from"] = From("news@example.com"), ["receivedDateTime"] = "2026-03-12T10:00:00Z" });
+        var gateway = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + address), new MailboxResilienceOptions(), TimeProvider.System);
+
+        var found = await gateway.GetMessagesAsync(new MessageQuery(A.Utc("2026-03-01T00:00:00Z"), "conv-1", ["dana@fabrikam.com"]));
+        Assert.Equal(121, found.Count); // 120 from Dana across two pages, and the thread's reply; not the old one or the newsletter
+        Assert.Contains(found, m => m.Subject == "in thread");
+        Assert.DoesNotContain(found, m => m.Subject is "old" or "newsletter");
+        await Assert.ThrowsAsync<ArgumentException>(() => gateway.GetMessagesAsync(new MessageQuery(A.Utc("2026-03-01T00:00:00Z"))));
+    }
+}

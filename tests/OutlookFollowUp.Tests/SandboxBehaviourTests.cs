@@ -61,7 +61,10 @@ public class SandboxBehaviourTests(SandboxFixture fixture) : IClassFixture<Sandb
         Assert.All(throttled, r =>
         {
             Assert.Equal("1.5", r.Headers["Retry-After"]);
-            Assert.Equal("ApplicationThrottled", (string?)r.Body!["error"]!["code"]);
+            Assert.Equal("TooManyRequests", (string?)r.Body!["error"]!["code"]);
+            Assert.Equal("Application is over its MailboxConcurrency limit.", (string?)r.Body["error"]!["innerError"]!["message"]);
+            SandboxContractTests.AssertSameShape(JsonNode.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(Report.FindRoot())!,
+                "shared", "graph-docs-examples", "throttling.429.json")))!["responseBody"], r.Body);
         });
         Assert.Equal(2, sandbox.ThrottleViolations);
     }

@@ -158,7 +158,45 @@ public partial class SandboxContractTests(SandboxFixture fixture) : IClassFixtur
         Assert.True((bool)body["isDraft"]!);
     }
 
+    [Fact]
+    public async Task ExpandingExtendedPropertiesAnswersAsTheDocumentedExample()
+    {
+        var example = Example("singlevaluelegacyextendedproperty-get.ex1.json");
+        var client = NewMailbox(out _);
+        var created = (await Send(client, "POST", "me/messages", new JsonObject
+        {
+            ["subject"] = "Annual review",
+            ["singleValueExtendedProperties"] = new JsonArray(new JsonObject { ["id"] = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color", ["value"] = "Green" }),
+        })).Body!;
+        var url = Regex.Replace(RelativeUrl((string)example["url"]!), @"messages/[^?]+", "messages/" + Uri.EscapeDataString((string)created["id"]!));
+        var (status, body, _) = await Send(client, "GET", url, null);
+        Assert.Equal(HttpStatusCode.OK, status);
+        AssertSameShape(Without(example["responseBody"], "@odata.context"), body);
+        Assert.Equal("Green", (string?)body!["singleValueExtendedProperties"]![0]!["value"]);
+    }
+
+    [Fact]
+    public async Task CreatingAReplyToAllAnswersAsTheDocumentedExample()
+    {
+        var client = NewMailbox(out var address);
+        var inbound = fixture.Sandbox.Deliver(address, new JsonObject
+        {
+            ["subject"] = "Panel schedule",
+            ["from"] = new JsonObject { ["emailAddress"] = new JsonObject { ["name"] = "Dana", ["address"] = "dana@fabrikam.com" } },
+            ["toRecipients"] = new JsonArray(
+                new JsonObject { ["emailAddress"] = new JsonObject { ["address"] = address } },
+                new JsonObject { ["emailAddress"] = new JsonObject { ["address"] = "tom@fabrikam.com" } }),
+        })!;
+        var (status, body, _) = await Send(client, "POST", $"me/messages/{Uri.EscapeDataString((string)inbound["id"]!)}/createReplyAll", Example("message-createreplyall.ex1.json")["requestBody"]);
+        Assert.Equal(HttpStatusCode.Created, status);
+        AssertSameShape(Without(Example("message-createreplyall.ex2.json")["responseBody"], "@odata.context"), body);
+        Assert.Contains(body!["ccRecipients"]!.AsArray(), r => (string?)r!["emailAddress"]!["address"] == "tom@fabrikam.com");
+    }
+
     [Theory]
+    [InlineData("user-get.ex1.json")]
+    [InlineData("user-get.ex3.json")]
+    [InlineData("user-get-mailboxsettings.ex2.json")]
     [InlineData("user-get.ex2.json")]
     [InlineData("user-get-mailboxsettings.ex1.json")]
     [InlineData("user-get-mailboxsettings.ex3.json")]
@@ -171,7 +209,8 @@ public partial class SandboxContractTests(SandboxFixture fixture) : IClassFixtur
         var address = $"user{Guid.NewGuid():N}@contoso.onmicrosoft.com";
         fixture.Sandbox.AddMailbox(address, "Megan Bowen", "Pacific Standard Time", hours);
         var client = fixture.ClientFor(address);
-        var (status, body, _) = await Send(client, "GET", RelativeUrl((string)example["url"]!), null);
+        var url = RelativeUrl((string)example["url"]!).Replace("{id | userPrincipalName}", Uri.EscapeDataString(address));
+        var (status, body, _) = await Send(client, "GET", url, null);
         Assert.Equal(HttpStatusCode.OK, status);
         AssertSameShape(Without(example["responseBody"], "@odata.context"), body);
     }
@@ -185,11 +224,15 @@ public partial class SandboxContractTests(SandboxFixture fixture) : IClassFixtur
     [InlineData("query-parameters.orderby-inbox.json")]
     [InlineData("query-parameters.filter-orderby-messages.json")]
     [InlineData("user-list-messages.json")]
+    [InlineData("mailfolder-list-messages.json")]
+    [InlineData("singlevaluelegacyextendedproperty-get.ex2.json")]
+    [InlineData("singlevaluelegacyextendedproperty-get.ex4.json")]
+    [InlineData("singlevaluelegacyextendedproperty-get.ex5.json")]
     public async Task EveryDocumentedQueryIsUnderstood(string name)
     {
         var example = Example(name);
         var client = NewMailbox(out _);
-        var url = Regex.Replace((string)example["url"]!, "^(https://graph.microsoft.com/v1.0/|\\.\\./)", "", RegexOptions.IgnoreCase);
+        var url = Regex.Replace((string)example["url"]!, "^(https://graph.microsoft.com/v1.0/|\\.\\./)", "", RegexOptions.IgnoreCase).Replace("{id}", "inbox");
         var (status, body, _) = await Send(client, "GET", url, null);
         Assert.True(status == HttpStatusCode.OK, $"{status}: {body}");
         Assert.NotNull(body!["value"]);
