@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -73,8 +74,9 @@ public class PlanEndpointTests(WebApplicationFactory<Program> factory) : IClassF
     public async Task AnOversizedBodyIsRefused()
     {
         // The in-memory test server does not enforce body limits; Kestrel, which users run, does.
-        await using var kestrel = new WebApplicationFactory<Program>();
-        kestrel.UseKestrel(0);
+        // The address comes from the host's own settings: the factory's UseKestrel(port) races the server's start.
+        await using var kestrel = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseUrls("http://127.0.0.1:0"));
+        kestrel.UseKestrel();
         kestrel.StartServer();
         var huge = "{\"pad\": \"" + new string('x', (int)Api.Plans.PlanEndpoints.MaxScenarioBytes + 10) + "\"}";
         var response = await kestrel.CreateClient().PostAsync("/api/plans/preview", Json(huge));
