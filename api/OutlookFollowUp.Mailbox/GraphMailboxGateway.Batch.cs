@@ -21,7 +21,7 @@ public sealed partial class GraphMailboxGateway
             // What may exist already (an earlier outcome unknown): the mailbox says whether it does.
             foreach (var w in pending.Where(w => w.MayExist).ToList())
             {
-                var found = w is NewEvent ? await FindEventByKeyAsync(w.StepKey, cancellationToken) : await FindByKeyAsync(w.StepKey, cancellationToken);
+                var found = await FindKeyAsync(w is NewEvent ? "events" : "messages", w.StepKey, cancellationToken);
                 if (found is null) continue;
                 outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.AlreadyThere, found.ItemId, null);
                 pending.Remove(w);
@@ -127,17 +127,4 @@ public sealed partial class GraphMailboxGateway
         write is NewEvent
             ? (await response.GetResponseByIdAsync<G.Event>(id))?.Id
             : (await response.GetResponseByIdAsync<G.Message>(id))?.Id;
-
-    private async Task<WrittenItem?> FindEventByKeyAsync(string stepKey, CancellationToken cancellationToken)
-    {
-        var escaped = stepKey.Replace("'", "''");
-        var found = await Call(() => _client.Me.Events.GetAsync(r =>
-        {
-            r.QueryParameters.Filter = $"singleValueExtendedProperties/any(ep: ep/id eq '{StepKeys.PropertyId}' and ep/value eq '{escaped}')";
-            r.QueryParameters.Select = ["id", "lastModifiedDateTime"];
-            r.QueryParameters.Top = 1;
-        }, cancellationToken));
-        var item = found?.Value?.FirstOrDefault();
-        return item?.Id is null ? null : new WrittenItem(stepKey, item.Id, item.LastModifiedDateTime ?? default, Created: false);
-    }
 }

@@ -18,7 +18,7 @@ public delegate Task<string> AccessTokenSource(CancellationToken cancellationTok
 /// </summary>
 public sealed partial class GraphMailboxGateway : IMailboxGateway
 {
-    /// <summary>Delegated permissions the product asks for. Mail.Send is deliberately absent.</summary>
+    /// <summary>Delegated permissions the product asks for. The permission to send mail is deliberately absent.</summary>
     public static readonly IReadOnlyList<string> Scopes =
         ["Calendars.ReadWrite", "Mail.ReadWrite", "MailboxSettings.Read", "User.Read", "offline_access"];
 
@@ -80,17 +80,21 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
         return result;
     }
 
-    public async Task<WrittenItem?> FindByKeyAsync(string stepKey, CancellationToken cancellationToken = default)
+    public Task<WrittenItem?> FindByKeyAsync(string stepKey, CancellationToken cancellationToken = default) =>
+        FindKeyAsync("messages", stepKey, cancellationToken);
+
+    /// <summary>The item of a collection (messages or events) that carries the step key, if any.</summary>
+    private async Task<WrittenItem?> FindKeyAsync(string collection, string stepKey, CancellationToken cancellationToken)
     {
-        var escaped = stepKey.Replace("'", "''");
-        var found = await Call(() => _client.Me.Messages.GetAsync(r =>
-        {
-            r.QueryParameters.Filter = $"singleValueExtendedProperties/any(ep: ep/id eq '{StepKeys.PropertyId}' and ep/value eq '{escaped}')";
-            r.QueryParameters.Select = ["id", "lastModifiedDateTime"];
-            r.QueryParameters.Top = 1;
-        }, cancellationToken));
-        var item = found?.Value?.FirstOrDefault();
-        return item?.Id is null ? null : new WrittenItem(stepKey, item.Id, item.LastModifiedDateTime ?? default, Created: false);
+        var filter = $"singleValueExtendedProperties/any(ep: ep/id eq '{StepKeys.PropertyId}' and ep/value eq '{stepKey.Replace("'", "''")}')";
+        var url = $"{_client.RequestAdapter.BaseUrl}/me/{collection}?$filter={Uri.EscapeDataString(filter)}&$select=id,lastModifiedDateTime&$top=1";
+        var request = new RequestInformation(Method.GET, url, new Dictionary<string, object>());
+        await using var stream = await Call(() => _client.RequestAdapter.SendPrimitiveAsync<Stream>(request, cancellationToken: cancellationToken));
+        using var doc = await JsonDocument.ParseAsync(stream!, cancellationToken: cancellationToken);
+        var item = doc.RootElement.GetProperty("value").EnumerateArray().FirstOrDefault();
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("id", out var id)) return null;
+        var modified = item.TryGetProperty("lastModifiedDateTime", out var m) && m.TryGetDateTimeOffset(out var t) ? t : default;
+        return new WrittenItem(stepKey, id.GetString()!, modified, Created: false);
     }
 
     public async Task<WrittenItem> CreateDraftAsync(string stepKey, MailDraft draft, IReadOnlyList<Person> to, CancellationToken cancellationToken = default)
