@@ -13,7 +13,12 @@ public partial class SandboxContractTests(SandboxFixture fixture) : IClassFixtur
 {
     private static readonly string Examples = Path.Combine(Path.GetDirectoryName(Report.FindRoot())!, "shared", "graph-docs-examples");
 
-    private static JsonObject Example(string name) => (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(Examples, name)))!;
+    private static JsonObject Example(string name)
+    {
+        if (!Directory.Exists(Examples))
+            throw new DirectoryNotFoundException($"Microsoft's examples are expected at {Examples}: the project's machines and CI keep shared/ beside the repository.");
+        return (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(Examples, name)))!;
+    }
 
     private HttpClient NewMailbox(out string address)
     {
