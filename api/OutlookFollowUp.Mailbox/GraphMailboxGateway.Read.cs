@@ -54,24 +54,13 @@ public sealed partial class GraphMailboxGateway
         if (who.Count == 0) throw new ArgumentException("A message query needs a conversation or at least one sender.", nameof(query));
         var filter = $"receivedDateTime ge {query.Since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} and ({string.Join(" or ", who)})";
 
-        var result = new List<GraphMessage>();
-        var request = _client.Me.Messages.ToGetRequestInformation(r =>
+        return await ReadAllPagesAsync<GraphMessage>(_client.Me.Messages.ToGetRequestInformation(r =>
         {
             r.QueryParameters.Filter = filter;
             r.QueryParameters.Select = MessageFields;
             r.QueryParameters.Top = 100;
             r.Headers.Add("Prefer", "outlook.body-content-type=\"text\"");
-        });
-        while (true)
-        {
-            var page = request;
-            await using var stream = await Call(() => _client.RequestAdapter.SendPrimitiveAsync<Stream>(page, cancellationToken: cancellationToken));
-            using var doc = await JsonDocument.ParseAsync(stream!, cancellationToken: cancellationToken);
-            result.AddRange(doc.RootElement.GetProperty("value").EnumerateArray().Select(m => m.Deserialize<GraphMessage>(PlanJson.Options)!));
-            if (!doc.RootElement.TryGetProperty("@odata.nextLink", out var next)) break;
-            request = _client.Me.Messages.WithUrl(next.GetString()!).ToGetRequestInformation();
-        }
-        return result;
+        }), next => _client.Me.Messages.WithUrl(next).ToGetRequestInformation(), cancellationToken);
     }
 
     private static async Task<JsonElement> ItemJsonAsync(BatchResponseContentCollection response, Dictionary<string, System.Net.HttpStatusCode> statuses, string id, CancellationToken cancellationToken)

@@ -60,24 +60,33 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
         };
     }
 
-    public async Task<IReadOnlyList<GraphEvent>> GetEventsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
-    {
-        var result = new List<GraphEvent>();
-        var page = await Call(() => _client.Me.CalendarView.GetAsync(r =>
+    public Task<IReadOnlyList<GraphEvent>> GetEventsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        ReadAllPagesAsync<GraphEvent>(_client.Me.CalendarView.ToGetRequestInformation(r =>
         {
             r.QueryParameters.StartDateTime = from.UtcDateTime.ToString("o");
             r.QueryParameters.EndDateTime = to.UtcDateTime.ToString("o");
             r.QueryParameters.Top = 100;
             r.QueryParameters.Expand = [$"singleValueExtendedProperties($filter=id eq '{StepKeys.PropertyId}')"];
             r.Headers.Add("Prefer", "outlook.timezone=\"UTC\"");
-        }, cancellationToken));
-        while (page is not null)
+        }), next => _client.Me.CalendarView.WithUrl(next).ToGetRequestInformation(r => r.Headers.Add("Prefer", "outlook.timezone=\"UTC\"")), cancellationToken);
+
+    /// <summary>
+    /// Every page of a Graph collection, read straight into the engine's Graph-shaped records: one mapping for all
+    /// reads, so none can drift from Graph's own JSON.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> ReadAllPagesAsync<T>(RequestInformation first, Func<string, RequestInformation> next, CancellationToken cancellationToken)
+    {
+        var result = new List<T>();
+        var request = first;
+        while (true)
         {
-            result.AddRange((page.Value ?? []).Select(ToEngine));
-            if (page.OdataNextLink is not { } next) break;
-            page = await Call(() => _client.Me.CalendarView.WithUrl(next).GetAsync(r => r.Headers.Add("Prefer", "outlook.timezone=\"UTC\""), cancellationToken));
+            var page = request;
+            await using var stream = await Call(() => _client.RequestAdapter.SendPrimitiveAsync<Stream>(page, cancellationToken: cancellationToken));
+            using var doc = await JsonDocument.ParseAsync(stream!, cancellationToken: cancellationToken);
+            result.AddRange(doc.RootElement.GetProperty("value").EnumerateArray().Select(item => item.Deserialize<T>(PlanJson.Options)!));
+            if (!doc.RootElement.TryGetProperty("@odata.nextLink", out var link)) return result;
+            request = next(link.GetString()!);
         }
-        return result;
     }
 
     public Task<WrittenItem?> FindByKeyAsync(string stepKey, CancellationToken cancellationToken = default) =>
@@ -145,31 +154,6 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
             throw new MailboxException(e.ResponseStatusCode, "unknown", e.Message, null, null);
         }
     }
-
-    private static GraphEvent ToEngine(G.Event e) => new()
-    {
-        Id = e.Id,
-        ICalUId = e.ICalUId,
-        Subject = e.Subject,
-        Body = new ItemBody(e.Body?.ContentType is { } ct ? Camel.ConvertName(ct.ToString()) : null, e.Body?.Content),
-        BodyPreview = e.BodyPreview,
-        Start = new DateTimeTimeZone(e.Start?.DateTime, e.Start?.TimeZone),
-        End = new DateTimeTimeZone(e.End?.DateTime, e.End?.TimeZone),
-        Organizer = new Recipient(Address(e.Organizer?.EmailAddress)),
-        Attendees = (e.Attendees ?? []).Select(a => new Attendee(
-            a.Type is { } t ? Camel.ConvertName(t.ToString()) : null,
-            new ResponseStatus(a.Status?.Response is { } r ? Camel.ConvertName(r.ToString()) : null, a.Status?.Time),
-            Address(a.EmailAddress))).ToList(),
-        IsCancelled = e.IsCancelled,
-        IsAllDay = e.IsAllDay,
-        IsOrganizer = e.IsOrganizer,
-        ResponseStatus = new ResponseStatus(e.ResponseStatus?.Response is { } rs ? Camel.ConvertName(rs.ToString()) : null, e.ResponseStatus?.Time),
-        Type = e.Type is { } type ? Camel.ConvertName(type.ToString()) : null,
-        SeriesMasterId = e.SeriesMasterId,
-        SingleValueExtendedProperties = e.SingleValueExtendedProperties?.Select(p => new ExtendedProperty(p.Id, p.Value)).ToList(),
-    };
-
-    private static EmailAddress? Address(G.EmailAddress? a) => a is null ? null : new EmailAddress(a.Name, a.Address);
 
     /// <summary>Hands the token only to the configured Graph host (the SDK sends none to unknown hosts otherwise).</summary>
     private sealed class TokenProvider(AccessTokenSource token, string host) : IAccessTokenProvider
