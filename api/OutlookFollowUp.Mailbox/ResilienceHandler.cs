@@ -51,6 +51,8 @@ public sealed class ResilienceHandler : DelegatingHandler
 {
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _wholeMailbox = new(1);
+    private readonly int _maxSlots;
     private readonly TimeProvider _time;
 
     public ResilienceHandler(MailboxResilienceOptions options, TimeProvider time)
@@ -58,6 +60,7 @@ public sealed class ResilienceHandler : DelegatingHandler
         options.Validate();
         _time = time;
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests);
+        _maxSlots = options.MaxConcurrentRequests;
         _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -136,20 +139,49 @@ public sealed class ResilienceHandler : DelegatingHandler
             {
                 var attempt = first ? request : Clone(request, body);
                 first = false;
-                await _slots.WaitAsync(ctx.CancellationToken);
+                var held = await TakeSlotsAsync(attempt, ctx.CancellationToken);
                 try
                 {
                     return await base.SendAsync(attempt, ctx.CancellationToken);
                 }
                 finally
                 {
-                    _slots.Release();
+                    _slots.Release(held);
                 }
             }, context);
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// A request takes one slot; a $batch takes them all, because Graph runs up to four of its items at once on the
+    /// mailbox. Batches take their slots one batch at a time, so two never hold half each and wait on each other.
+    /// </summary>
+    private async Task<int> TakeSlotsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri?.AbsolutePath.EndsWith("/$batch", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            await _slots.WaitAsync(cancellationToken);
+            return 1;
+        }
+        await _wholeMailbox.WaitAsync(cancellationToken);
+        var held = 0;
+        try
+        {
+            for (; held < _maxSlots; held++) await _slots.WaitAsync(cancellationToken);
+            return held;
+        }
+        catch
+        {
+            if (held > 0) _slots.Release(held);
+            throw;
+        }
+        finally
+        {
+            _wholeMailbox.Release();
         }
     }
 

@@ -111,9 +111,14 @@ public class GatewayBatchTests(SandboxFixture fixture, ITestOutputHelper output)
         try
         {
             var (address, gateway) = NewMailbox();
+            var other = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + address),
+                new MailboxResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(20) }, TimeProvider.System);
             var violations = fixture.Sandbox.ThrottleViolations;
-            // Three batches at once: twelve items in flight on one mailbox, past Outlook's four.
-            var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(b => gateway.ApplyAsync(Enumerable.Range(b * 20, 20).Select(i => (MailboxWrite)Draft(i)).ToList())));
+            // Three service instances' batches at once: twelve items in flight on one mailbox, past Outlook's four.
+            var third = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + address),
+                new MailboxResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(20) }, TimeProvider.System);
+            GraphMailboxGateway[] instances = [gateway, other, third];
+            var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(b => instances[b].ApplyAsync(Enumerable.Range(b * 20, 20).Select(i => (MailboxWrite)Draft(i)).ToList())));
             Assert.True(fixture.Sandbox.ThrottleViolations > violations, "the batches must have been throttled for this test to mean anything");
             Assert.All(results.SelectMany(r => r), o => Assert.Equal(WriteStatus.Created, o.Status));
             Assert.All(Enumerable.Range(0, 60), i => Assert.Equal(1, KeyCount(address, $"ofu1-ty-{i}")));
@@ -122,6 +127,25 @@ public class GatewayBatchTests(SandboxFixture fixture, ITestOutputHelper output)
         {
             fixture.Sandbox.Options.Latency = TimeSpan.Zero;
             fixture.Sandbox.Options.RetryAfterSeconds = 1.5;
+        }
+    }
+
+    /// <summary>Regression: a $batch runs four of its items at once, so one gateway's concurrent batches broke the limit.</summary>
+    [Fact]
+    public async Task ConcurrentBatchesFromOneGatewayStayWithinTheMailboxLimit()
+    {
+        fixture.Sandbox.Options.Latency = TimeSpan.FromMilliseconds(30);
+        try
+        {
+            var (address, gateway) = NewMailbox();
+            var violations = fixture.Sandbox.ThrottleViolations;
+            var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(b => gateway.ApplyAsync(Enumerable.Range(b * 20, 20).Select(i => (MailboxWrite)Draft(i)).ToList())));
+            Assert.Equal(violations, fixture.Sandbox.ThrottleViolations);
+            Assert.All(results.SelectMany(r => r), o => Assert.Equal(WriteStatus.Created, o.Status));
+        }
+        finally
+        {
+            fixture.Sandbox.Options.Latency = TimeSpan.Zero;
         }
     }
 
