@@ -6,14 +6,14 @@ using OutlookFollowUp.Engine;
 namespace OutlookFollowUp.Api.Demo;
 
 /// <summary>
-/// The page at "/": the engine's plan for the sample scenario that ships with the service. The demo mailbox and the
-/// pane replace it as they arrive; until then it shows, honestly, what the engine decides and why.
+/// The page at "/". In the demo: the demo user's processes, as the sweep found them in the sandbox mailbox, with
+/// each plan. Otherwise: the engine's plan for the sample scenario that ships with the service.
 /// </summary>
 public static class DemoPage
 {
-    public static RouteHandlerBuilder MapDemo(this IEndpointRouteBuilder app) => app.MapGet("/", Show).ExcludeFromDescription();
+    public static RouteHandlerBuilder MapSamplePage(this IEndpointRouteBuilder app) => app.MapGet("/", Sample).ExcludeFromDescription();
 
-    public static Results<ContentHttpResult, ProblemHttpResult> Show(Spelling.Spelling spelling)
+    public static Results<ContentHttpResult, ProblemHttpResult> Sample(Spelling.Spelling spelling)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "samples", "scenario.json");
         Plan plan;
@@ -25,20 +25,37 @@ public static class DemoPage
         {
             return TypedResults.Problem(title: "The sample scenario is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        return TypedResults.Content(Render(plan), "text/html; charset=utf-8");
+        return TypedResults.Content(Page("The plan for the sample interview process (<code>api/samples/scenario.json</code>).", [plan]), "text/html; charset=utf-8");
+    }
+
+    public static async Task<ContentHttpResult> Show(Data.AppDb db, SignIn.IMailboxes mailboxes, TimeProvider time, Spelling.Spelling spelling, CancellationToken ct)
+    {
+        var plans = await DemoMode.PlanDemoUserAsync(db, mailboxes, time, spelling, ct);
+        var intro = plans.Count == 0
+            ? "The first sweep is reading the demo mailbox: refresh in a moment."
+            : "The demo mailbox of Alex Rivera (a sandbox, served by this server), as the sweep found it. Drafts it wrote are in the sandbox's Drafts folder; "
+              + "the same plans as JSON: <a href=\"/demo/processes\">/demo/processes</a>.";
+        return TypedResults.Content(Page(intro, plans.Where(p => p.Plan.Process.State != ProcessState.NotInterview).Select(p => p.Plan).ToList()), "text/html; charset=utf-8");
+    }
+
+    private static string Page(string introHtml, IReadOnlyList<Plan> plans)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
+          .Append("<title>OutlookFollowUp</title><style>body{font-family:'Segoe UI',system-ui,sans-serif;margin:2rem;max-width:60rem;color:#242424}")
+          .Append("table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e0e0e0;padding:.4rem;text-align:left;vertical-align:top}")
+          .Append(".s{font-weight:600}</style></head><body><main><h1>OutlookFollowUp</h1><p>").Append(introHtml)
+          .Append(" Nothing is ever sent: every mail step is a draft.</p>");
+        foreach (var plan in plans) sb.Append(Render(plan));
+        return sb.Append("</main></body></html>").ToString();
     }
 
     internal static string Render(Plan plan)
     {
         var h = HtmlEncoder.Default;
         var sb = new StringBuilder();
-        sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
-          .Append("<title>OutlookFollowUp</title><style>body{font-family:'Segoe UI',system-ui,sans-serif;margin:2rem;max-width:60rem;color:#242424}")
-          .Append("table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e0e0e0;padding:.4rem;text-align:left;vertical-align:top}")
-          .Append(".s{font-weight:600}</style></head><body><main><h1>OutlookFollowUp</h1>")
-          .Append("<p>The plan for the sample interview process (<code>api/samples/scenario.json</code>) as of ")
-          .Append(h.Encode(plan.Now.ToString("yyyy-MM-dd HH:mm 'UTC'"))).Append(". Nothing is ever sent: every mail step is a draft.</p>")
-          .Append("<p>Company: ").Append(h.Encode(plan.Process.Company ?? "unknown")).Append(" &middot; Role: ")
+        sb.Append("<section><h2>").Append(h.Encode(plan.Process.Company ?? plan.Process.Role ?? "Interview process")).Append("</h2>")
+          .Append("<p>As of ").Append(h.Encode(plan.Now.ToString("yyyy-MM-dd HH:mm 'UTC'"))).Append(" &middot; Company: ").Append(h.Encode(plan.Process.Company ?? "unknown")).Append(" &middot; Role: ")
           .Append(h.Encode(plan.Process.Role ?? "unknown")).Append(" &middot; State: <span class=\"s\">")
           .Append(h.Encode(Token(plan.Process.State)))
           .Append("</span></p><table><thead><tr><th scope=\"col\">When (").Append(h.Encode(plan.TimeZone)).Append(")</th><th scope=\"col\">Step</th><th scope=\"col\">Status</th><th scope=\"col\">Why</th></tr></thead><tbody>");
@@ -51,7 +68,7 @@ public static class DemoPage
               .Append("</td><td>").Append(h.Encode(Token(s.Status)))
               .Append("</td><td>").Append(h.Encode(s.Reason)).Append("</td></tr>");
         }
-        sb.Append("</tbody></table></main></body></html>");
+        sb.Append("</tbody></table></section>");
         return sb.ToString();
     }
 

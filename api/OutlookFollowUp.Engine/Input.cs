@@ -67,6 +67,8 @@ public sealed record GraphMessage
     public DateTimeOffset? CreatedDateTime { get; init; }
     public DateTimeOffset? LastModifiedDateTime { get; init; }
     public bool? IsDraft { get; init; }
+    /// <summary>The item's version; a conditional delete sends it as <c>If-Match: W/"changeKey"</c>.</summary>
+    public string? ChangeKey { get; init; }
     public IReadOnlyList<MessageHeader>? InternetMessageHeaders { get; init; }
     public IReadOnlyList<ExtendedProperty>? SingleValueExtendedProperties { get; init; }
 }

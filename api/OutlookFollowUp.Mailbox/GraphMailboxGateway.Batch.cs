@@ -23,7 +23,7 @@ public sealed partial class GraphMailboxGateway
             {
                 var found = await FindKeyAsync(w is NewEvent ? "events" : "messages", w.StepKey, cancellationToken);
                 if (found is null) continue;
-                outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.AlreadyThere, found.ItemId, null);
+                outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.AlreadyThere, found.ItemId, null, found.LastModified);
                 pending.Remove(w);
             }
             var again = new List<MailboxWrite>();
@@ -50,8 +50,9 @@ public sealed partial class GraphMailboxGateway
                     switch (status)
                     {
                         case >= 200 and < 300:
-                            var created = w is DeleteDraft ? null : await ItemIdAsync(response, id, w);
-                            outcomes[w.StepKey] = new WriteOutcome(w.StepKey, w is DeleteDraft ? WriteStatus.Deleted : WriteStatus.Created, created ?? (w as DeleteDraft)?.ItemId, null);
+                            var created = w is DeleteDraft ? null : await CreatedItemAsync(response, id, w);
+                            outcomes[w.StepKey] = new WriteOutcome(w.StepKey, w is DeleteDraft ? WriteStatus.Deleted : WriteStatus.Created,
+                                created?.Id ?? (w as DeleteDraft)?.ItemId, null, created?.LastModified);
                             break;
                         case 404 when w is DeleteDraft d:
                             outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.Deleted, d.ItemId, "already gone");
@@ -123,8 +124,14 @@ public sealed partial class GraphMailboxGateway
     private static List<G.Recipient> Recipients(IReadOnlyList<Person> to) =>
         to.Select(p => new G.Recipient { EmailAddress = new G.EmailAddress { Name = p.Name, Address = p.Address } }).ToList();
 
-    private static async Task<string?> ItemIdAsync(BatchResponseContentCollection response, string id, MailboxWrite write) =>
-        write is NewEvent
-            ? (await response.GetResponseByIdAsync<G.Event>(id))?.Id
-            : (await response.GetResponseByIdAsync<G.Message>(id))?.Id;
+    private static async Task<(string? Id, DateTimeOffset? LastModified)?> CreatedItemAsync(BatchResponseContentCollection response, string id, MailboxWrite write)
+    {
+        if (write is NewEvent)
+        {
+            var e = await response.GetResponseByIdAsync<G.Event>(id);
+            return e is null ? null : (e.Id, e.LastModifiedDateTime);
+        }
+        var m = await response.GetResponseByIdAsync<G.Message>(id);
+        return m is null ? null : (m.Id, m.LastModifiedDateTime);
+    }
 }

@@ -9,15 +9,25 @@ public sealed partial class GraphMailboxGateway
     private static readonly string[] MessageFields =
     [
         "id", "conversationId", "subject", "body", "bodyPreview", "from", "toRecipients", "ccRecipients", "sentDateTime",
-        "receivedDateTime", "createdDateTime", "lastModifiedDateTime", "isDraft", "internetMessageHeaders",
+        "receivedDateTime", "createdDateTime", "lastModifiedDateTime", "isDraft", "internetMessageHeaders", "changeKey",
     ];
 
     public async Task<InterviewContext> ReadInterviewAsync(string eventId, DateTimeOffset mailSince, CancellationToken cancellationToken = default)
     {
+        var (e, messages) = await ReadAsync(eventId, mailSince, cancellationToken);
+        return new InterviewContext(e!, messages);
+    }
+
+    public async Task<IReadOnlyList<GraphMessage>> ReadMailAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(null, since, cancellationToken)).Messages;
+
+    /// <summary>An event (when asked) and the first page of each mail folder in one $batch; later pages one request each.</summary>
+    private async Task<(GraphEvent? Event, IReadOnlyList<GraphMessage> Messages)> ReadAsync(string? eventId, DateTimeOffset mailSince, CancellationToken cancellationToken)
+    {
         var since = mailSince.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
         var expandKey = $"singleValueExtendedProperties($filter=id eq '{StepKeys.PropertyId}')";
         var batch = new BatchRequestContentCollection(_client);
-        var eventStep = await batch.AddBatchRequestStepAsync(_client.Me.Events[eventId].ToGetRequestInformation(r =>
+        var eventStep = eventId is null ? null : await batch.AddBatchRequestStepAsync(_client.Me.Events[eventId].ToGetRequestInformation(r =>
         {
             r.QueryParameters.Expand = [expandKey];
             r.Headers.Add("Prefer", "outlook.timezone=\"UTC\"");
@@ -35,14 +45,17 @@ public sealed partial class GraphMailboxGateway
 
         var response = await _client.Batch.PostAsync(batch, cancellationToken);
         var statuses = await response.GetResponsesStatusCodesAsync();
-        var eventJson = await ItemJsonAsync(response, statuses, eventStep, cancellationToken);
+        var eventJson = eventStep is null ? (JsonElement?)null : await ItemJsonAsync(response, statuses, eventStep, cancellationToken);
         var messages = new List<GraphMessage>();
         foreach (var (id, folder) in folders)
         {
             var page = await ItemJsonAsync(response, statuses, id, cancellationToken);
             messages.AddRange(page.GetProperty("value").EnumerateArray().Select(m => m.Deserialize<GraphMessage>(PlanJson.Options)!));
+            if (page.TryGetProperty("@odata.nextLink", out var next))
+                messages.AddRange(await ReadAllPagesAsync<GraphMessage>(_client.Me.MailFolders[folder].Messages.WithUrl(next.GetString()!).ToGetRequestInformation(),
+                    link => _client.Me.MailFolders[folder].Messages.WithUrl(link).ToGetRequestInformation(), cancellationToken));
         }
-        return new InterviewContext(eventJson.Deserialize<GraphEvent>(PlanJson.Options)!, messages);
+        return (eventJson?.Deserialize<GraphEvent>(PlanJson.Options), messages);
     }
 
     public async Task<IReadOnlyList<GraphMessage>> GetMessagesAsync(MessageQuery query, CancellationToken cancellationToken = default)

@@ -27,7 +27,16 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
     private readonly MailboxResilienceOptions _resilience;
     private readonly TimeProvider _time;
 
-    public GraphMailboxGateway(Uri baseUrl, AccessTokenSource token, MailboxResilienceOptions resilience, TimeProvider time)
+    /// <param name="baseUrl">Graph's base URL, or a Graph-compatible server's.</param>
+    /// <param name="token">The user's Graph token, asked for at each request.</param>
+    /// <param name="resilience">Retries, timeout and circuit breaker.</param>
+    /// <param name="time">The clock the retry delays wait on.</param>
+    /// <param name="transport">
+    /// The connection pool to share between gateways (a service makes one gateway per user per pass); null gives this
+    /// gateway its own.
+    /// </param>
+    public GraphMailboxGateway(Uri baseUrl, AccessTokenSource token, MailboxResilienceOptions resilience, TimeProvider time,
+        HttpMessageHandler? transport = null)
     {
         _resilience = resilience;
         _time = time;
@@ -35,7 +44,7 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
         // One retry layer per client: Kiota's RetryHandler would hide 503s from Polly and add its own delays.
         foreach (var retry in handlers.OfType<RetryHandler>().ToList()) handlers.Remove(retry);
         handlers.Insert(0, new ResilienceHandler(resilience, time));
-        var http = GraphClientFactory.Create(handlers);
+        var http = transport is null ? GraphClientFactory.Create(handlers) : GraphClientFactory.Create(handlers, finalHandler: transport, disposeHandler: false);
         var auth = new BaseBearerTokenAuthenticationProvider(new TokenProvider(token, baseUrl.Host));
         _client = new GraphServiceClient(http, auth, baseUrl.ToString().TrimEnd('/'));
     }

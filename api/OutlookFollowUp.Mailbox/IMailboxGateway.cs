@@ -34,7 +34,11 @@ public sealed record MessageQuery(DateTimeOffset Since, string? ConversationId =
 
 public enum WriteStatus { Created, AlreadyThere, Deleted, KeptEdited, Failed }
 
-public sealed record WriteOutcome(string StepKey, WriteStatus Status, string? ItemId, string? Error);
+/// <summary>
+/// What became of a write. <see cref="LastModified"/>: the item's own time stamp right after the write, to record, so
+/// that a later change can be told to be the user's.
+/// </summary>
+public sealed record WriteOutcome(string StepKey, WriteStatus Status, string? ItemId, string? Error, DateTimeOffset? LastModified = null);
 
 /// <summary>
 /// One user's mailbox, as the rest of the product sees it. The implementation speaks Microsoft Graph; tests mock this
@@ -59,6 +63,9 @@ public interface IMailboxGateway
     /// round trip: the people are only known once the event is read, so the mail is matched to them afterwards.
     /// </summary>
     Task<InterviewContext> ReadInterviewAsync(string eventId, DateTimeOffset mailSince, CancellationToken cancellationToken = default);
+
+    /// <summary>Inbox, Sent Items and Drafts since a date (with step keys), all pages: the first of each in one $batch.</summary>
+    Task<IReadOnlyList<GraphMessage>> ReadMailAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
 
     /// <summary>Messages matching the query, all pages, newest first.</summary>
     Task<IReadOnlyList<GraphMessage>> GetMessagesAsync(MessageQuery query, CancellationToken cancellationToken = default);

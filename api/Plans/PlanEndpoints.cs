@@ -18,7 +18,8 @@ public static class PlanEndpoints
 
     public static RouteGroupBuilder MapPlans(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/plans").WithTags("Plans");
+        var group = app.MapGroup("/api/plans").WithTags("Plans")
+            .RequireAuthorization(SignIn.SignInExtensions.PanePolicy).RequireRateLimiting(Guards.GuardExtensions.PerUser);
         group.MapPost("/preview", Preview).WithMetadata(new RequestSizeLimitAttribute(MaxScenarioBytes));
         return group;
     }

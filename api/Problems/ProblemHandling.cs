@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using OutlookFollowUp.Api.SignIn;
+using OutlookFollowUp.Mailbox;
 
 namespace OutlookFollowUp.Api.Problems;
 
@@ -16,7 +18,39 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         int status;
         string title;
         string? detail = null;
-        if (bad is not null)
+        string? type = null;
+        var extensions = new Dictionary<string, object?>();
+        if (exception is SignInRequiredException signIn)
+        {
+            // The pane acts on this: getAccessToken({ authChallenge: claims }), then tries again.
+            status = StatusCodes.Status403Forbidden;
+            type = SignInRequiredType;
+            title = "Sign-in required";
+            detail = signIn.Message;
+            if (signIn.Claims is { Length: > 0 } claims) extensions["claims"] = claims;
+        }
+        else if (exception is MailboxException { Status: 429 or 503 or 504 } || exception is Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            status = StatusCodes.Status503ServiceUnavailable;
+            title = "Your mailbox is busy";
+            detail = "Microsoft Graph asked us to wait. Try again in a minute.";
+            context.Response.Headers.RetryAfter = "30";
+        }
+        else if (exception is MailboxException { Status: 401 or 403 } denied)
+        {
+            status = StatusCodes.Status403Forbidden;
+            type = SignInRequiredType;
+            title = "Your mailbox refused access";
+            detail = $"Microsoft Graph answered {denied.Status} {denied.Code}: sign in again, or ask your administrator to consent.";
+        }
+        else if (exception is MailboxException or HttpRequestException)
+        {
+            status = StatusCodes.Status502BadGateway;
+            title = "Your mailbox could not be reached";
+            detail = exception is MailboxException m ? $"Microsoft Graph answered {m.Status} {m.Code} (request-id {m.RequestId ?? "none"})." : "Microsoft Graph did not answer.";
+            log.LogWarning("Graph failed for {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, detail);
+        }
+        else if (bad is not null)
         {
             status = bad.StatusCode;
             title = status == StatusCodes.Status413PayloadTooLarge ? "The request body is too large" : "The request could not be read";
@@ -32,9 +66,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
+            ProblemDetails = { Status = status, Title = title, Detail = detail, Type = type, Extensions = extensions },
         });
     }
+
+    /// <summary>The problem type the pane recognizes as "sign in again".</summary>
+    public const string SignInRequiredType = "https://outlookfollowup.app/problems/sign-in-required";
 
     private static BadHttpRequestException? Unwrap(Exception? e)
     {

@@ -1,0 +1,66 @@
+using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace OutlookFollowUp.Api.Data;
+
+public static class DataExtensions
+{
+    public static IServiceCollection AddAppData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection("Database"))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Problem() is null, "Database:Provider must be 'sqlite' or 'postgres'")
+            .ValidateOnStart();
+        services.AddDbContext<AppDb>((sp, options) =>
+        {
+            var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (db.IsPostgres) options.UseNpgsql(db.ConnectionString);
+            else options.UseSqlite(db.ConnectionString);
+            // Migrations are written by hand (no design-time package here), so there is no model snapshot to compare
+            // against; TheMigrationsCreateEveryColumnTheModelMaps checks the schema against the model instead.
+            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        });
+        services.AddSingleton<IXmlRepository, DatabaseXmlRepository>();
+        services.AddOptions<KeyManagementOptions>().Configure<IXmlRepository>((o, repository) => o.XmlRepository = repository);
+        services.AddDataProtection().SetApplicationName("OutlookFollowUp");
+        return services;
+    }
+
+    /// <summary>Brings the database to the latest migration before anything reads it.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        if (!services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Migrate) return;
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Readers go on while the sweep writes; a writer waits for another instead of failing at once.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    /// <summary>The Data Protection key ring in the database, so that every instance reads what another encrypted.</summary>
+    private sealed class DatabaseXmlRepository(IServiceScopeFactory scopes) : IXmlRepository
+    {
+        public IReadOnlyCollection<XElement> GetAllElements()
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            return db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToList().Select(XElement.Parse).ToList();
+        }
+
+        public void StoreElement(XElement element, string friendlyName)
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            db.DataProtectionKeys.Add(new DataProtectionKeyRecord { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
+            db.SaveChanges();
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using OutlookFollowUp.Api.Data;
+using OutlookFollowUp.Api.SignIn;
+using OutlookFollowUp.Engine;
+using OutlookFollowUp.Mailbox;
+
+namespace OutlookFollowUp.Api.Processes;
+
+/// <summary>What the pane shows for one process: the plan and what the user told us.</summary>
+public sealed record ProcessView(string ProcessKey, Plan Plan, UserFacts Facts);
+
+/// <summary>One line of the dashboard.</summary>
+public sealed record ProcessListItem(string Key, string State, string? Company, string? Role, string? Title, DateTime? FirstInterviewUtc,
+    string? NextStepKind, DateTime? NextStepDueUtc);
+
+/// <summary>What "draft now" or "accept" wrote, and the plan afterwards.</summary>
+public sealed record WriteResult(WriteReport Writes, ProcessView View);
+
+/// <summary>Everything a pane request needs, resolved by the framework; tests build it themselves.</summary>
+public sealed record PaneServices(HttpContext Http, AppDb Db, IMailboxes Mailboxes, IGraphTokens Tokens, TimeProvider Time, Spelling.Spelling Spelling);
+
+public static class ProcessEndpoints
+{
+    /// <summary>The facts form is small; anything bigger is not a facts form.</summary>
+    public const long MaxFactsBytes = 64 * 1024;
+
+    public static RouteGroupBuilder MapProcesses(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").WithTags("Processes")
+            .RequireAuthorization(SignIn.SignInExtensions.PanePolicy).RequireRateLimiting(Guards.GuardExtensions.PerUser);
+        group.MapGet("/events/{eventId}/plan", ForEvent);
+        group.MapGet("/processes", List);
+        group.MapGet("/processes/{processKey}", Get);
+        group.MapGet("/processes/{processKey}/facts", GetFacts);
+        group.MapPut("/processes/{processKey}/facts", PutFacts).WithMetadata(new RequestSizeLimitAttribute(MaxFactsBytes));
+        group.MapPost("/processes/{processKey}/drafts", DraftNow);
+        group.MapPost("/processes/{processKey}/reminders/{stepKey}/accept", Accept);
+        group.MapPost("/processes/{processKey}/reminders/{stepKey}/dismiss", Dismiss);
+        return group;
+    }
+
+    /// <summary>
+    /// The plan for the event the pane was opened on (an invite, a meeting request's event, a calendar item), by its
+    /// REST id: the event and the mail around it are read in one Graph round trip.
+    /// </summary>
+    public static async Task<Results<Ok<ProcessView>, NotFound<ProblemDetails>>> ForEvent(string eventId, [AsParameters] PaneServices s, CancellationToken ct)
+    {
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        var mailbox = s.Mailboxes.For(user);
+        var now = s.Time.GetUtcNow();
+        await EnsureProfileAsync(s.Db, mailbox, user, now, ct);
+        InterviewContext context;
+        try
+        {
+            context = await mailbox.ReadInterviewAsync(eventId, now.AddDays(-120), ct);
+        }
+        catch (MailboxException e) when (e.Status is 400 or 404)
+        {
+            return NotFound("No such event in your calendar", "The pane sends the item's REST id (Office.context.mailbox.convertToRestId).");
+        }
+        var stored = await s.Db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, ct);
+        // The opened event is kept even when it does not look like an interview: the user may say it is one.
+        UserPlans.Upsert(s.Db, user, stored, context.Event with { Id = eventId });
+        var plans = await UserPlans.PlanAsync(s.Db, user, stored.Values.ToList(), context.Messages, now, s.Spelling.Checker, ct);
+        await UserPlans.SaveAsync(s.Db, user, plans, now, ct);
+        var mine = plans.FirstOrDefault(p => p.Group.Events.Any(e => e.Id == eventId));
+        return mine is null
+            ? NotFound("This event cannot be planned", "Its start or end could not be read.")
+            : TypedResults.Ok(View(mine));
+    }
+
+    /// <summary>The dashboard: every process of the user's, the next step first.</summary>
+    public static async Task<Ok<List<ProcessListItem>>> List([AsParameters] PaneServices s, CancellationToken ct)
+    {
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        var rows = await s.Db.Processes.AsNoTracking().Where(p => p.UserId == user.Id && p.State != "not-interview" && p.State != "").ToListAsync(ct);
+        return TypedResults.Ok(rows
+            .OrderBy(p => p.NextStepDueUtc ?? DateTime.MaxValue).ThenByDescending(p => p.FirstInterviewUtc)
+            .Select(p => new ProcessListItem(p.Key, p.State, p.Company, p.Role, p.Title, p.FirstInterviewUtc, p.NextStepKind, p.NextStepDueUtc))
+            .ToList());
+    }
+
+    /// <summary>One process's plan, replanned now.</summary>
+    public static async Task<Results<Ok<ProcessView>, NotFound<ProblemDetails>>> Get(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
+    {
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
+        var (plans, _) = await PlanAsync(s, user, ct);
+        return plans.FirstOrDefault(p => p.Group.Key == processKey) is { } p ? TypedResults.Ok(View(p)) : NoProcess();
+    }
+
+    public static async Task<Results<Ok<UserFacts>, NotFound<ProblemDetails>>> GetFacts(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
+    {
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        var record = await s.Db.Processes.AsNoTracking().FirstOrDefaultAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
+        return record is null ? NoProcess() : TypedResults.Ok(UserPlans.Facts(record));
+    }
+
+    /// <summary>Saves what the user told us (replacing it whole), and returns the plan it gives.</summary>
+    public static async Task<Results<Ok<ProcessView>, NotFound<ProblemDetails>, ValidationProblem>> PutFacts(string processKey, UserFacts facts,
+        [AsParameters] PaneServices s, CancellationToken ct)
+    {
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        var record = await s.Db.Processes.FirstOrDefaultAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
+        if (record is null) return NoProcess();
+        if (FactsProblems(facts, s.Time.GetUtcNow()) is { Count: > 0 } problems) return TypedResults.ValidationProblem(problems);
+        record.FactsJson = System.Text.Json.JsonSerializer.Serialize(facts, PlanJson.Options);
+        record.UpdatedUtc = s.Time.GetUtcNow().UtcDateTime;
+        await s.Db.SaveChangesAsync(ct);
+        var (plans, _) = await PlanAsync(s, user, ct);
+        return plans.FirstOrDefault(p => p.Group.Key == processKey) is { } p ? TypedResults.Ok(View(p)) : NoProcess();
+    }
+
+    /// <summary>"Draft now": writes the process's due drafts, including those that need a look, at once.</summary>
+    public static async Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> DraftNow(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
+    {
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
+        return await WriteAndReplanAsync(s, user, processKey, w => w is NewDraft, ct);
+    }
+
+    /// <summary>Accepts a suggested reminder: the event is created in the calendar now when it is due.</summary>
+    public static Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> Accept(string processKey, string stepKey, [AsParameters] PaneServices s, CancellationToken ct) =>
+        DecideAsync(processKey, stepKey, accept: true, s, ct);
+
+    /// <summary>Dismisses a suggested reminder; the plan stops offering it.</summary>
+    public static Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> Dismiss(string processKey, string stepKey, [AsParameters] PaneServices s, CancellationToken ct) =>
+        DecideAsync(processKey, stepKey, accept: false, s, ct);
+
+    private static async Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> DecideAsync(string processKey, string stepKey, bool accept, PaneServices s, CancellationToken ct)
+    {
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        var record = await s.Db.Processes.FirstOrDefaultAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
+        if (record is null) return NoProcess();
+        var (plans, _) = await PlanAsync(s, user, ct);
+        var step = plans.FirstOrDefault(p => p.Group.Key == processKey)?.Plan.Steps.FirstOrDefault(x => x.Key == stepKey);
+        if (step?.Reminder is null) return NotFound("No such reminder in this process", "Reminders are named by the step key the plan gives.");
+        var facts = UserPlans.Facts(record);
+        var accepted = (facts.AcceptedSteps ?? []).Where(k => k != stepKey).ToList();
+        var dismissed = (facts.DismissedSteps ?? []).Where(k => k != stepKey).ToList();
+        (accept ? accepted : dismissed).Add(stepKey);
+        record.FactsJson = System.Text.Json.JsonSerializer.Serialize(facts with { AcceptedSteps = accepted, DismissedSteps = dismissed }, PlanJson.Options);
+        await s.Db.SaveChangesAsync(ct);
+        return await WriteAndReplanAsync(s, user, processKey, w => accept && w is NewEvent && w.StepKey == stepKey, ct);
+    }
+
+    private static async Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> WriteAndReplanAsync(PaneServices s, UserRecord user, string processKey,
+        Func<MailboxWrite, bool> which, CancellationToken ct)
+    {
+        var now = s.Time.GetUtcNow();
+        var mailbox = s.Mailboxes.For(user);
+        var (plans, mail) = await PlanAsync(s, user, ct);
+        var records = await UserPlans.StepRecordsAsync(s.Db, user, ct);
+        var writes = UserPlans.WritesFor(plans.Where(p => p.Group.Key == processKey).ToList(), records, mail, now, userAsked: true)
+            .Where(w => which(w.Write)).ToList();
+        // The pane writes under the user's own request; the step keys keep it from doubling what the sweep writes.
+        var report = await UserPlans.WriteAsync(s.Db, mailbox, user, writes, now, _ => Task.FromResult(true), ct);
+        (plans, _) = await PlanAsync(s, user, ct);
+        return plans.FirstOrDefault(p => p.Group.Key == processKey) is { } p ? TypedResults.Ok(new WriteResult(report, View(p))) : NoProcess();
+    }
+
+    private static async Task<(IReadOnlyList<PlannedProcess>, IReadOnlyList<GraphMessage>)> PlanAsync(PaneServices s, UserRecord user, CancellationToken ct)
+    {
+        var now = s.Time.GetUtcNow();
+        var mailbox = s.Mailboxes.For(user);
+        await EnsureProfileAsync(s.Db, mailbox, user, now, ct);
+        var result = await UserPlans.PlanAllAsync(s.Db, mailbox, user, now, s.Spelling.Checker, ct);
+        await UserPlans.SaveAsync(s.Db, user, result.Plans, now, ct);
+        return result;
+    }
+
+    private static async Task EnsureProfileAsync(AppDb db, IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken ct)
+    {
+        if (user.TimeZone is not null && user.ProfileReadUtc > now.UtcDateTime.AddDays(-1)) return;
+        UserPlans.SetProfile(user, await mailbox.GetUserAsync(ct), now);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static Task<bool> Owns(AppDb db, UserRecord user, string processKey, CancellationToken ct) =>
+        db.Processes.AnyAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
+
+    private static ProcessView View(PlannedProcess p) => new(p.Group.Key, p.Plan, UserPlans.Facts(p.Record));
+
+    private static NotFound<ProblemDetails> NoProcess() =>
+        NotFound("No such process", "Processes are listed at GET /api/processes; each is yours alone.");
+
+    private static NotFound<ProblemDetails> NotFound(string title, string detail) =>
+        TypedResults.NotFound(new ProblemDetails { Title = title, Detail = detail, Status = StatusCodes.Status404NotFound });
+
+    /// <summary>Limits that keep a form a form: the engine reads every field, and notes end up in mail.</summary>
+    public static Dictionary<string, string[]> FactsProblems(UserFacts f, DateTimeOffset now)
+    {
+        var problems = new Dictionary<string, string[]>();
+        void Check(bool bad, string field, string message) { if (bad) problems[field] = [message]; }
+        Check(f.FitLine?.Length > 300, "fitLine", "at most 300 characters: one sentence");
+        Check(f.Role?.Length > 200, "role", "at most 200 characters");
+        Check(f.Company?.Length > 200, "company", "at most 200 characters");
+        Check(f.InterviewerNotes?.Count > 50, "interviewerNotes", "at most 50 interviewers");
+        Check(f.InterviewerNotes?.Any(n => n.Key.Length > 320 || n.Value?.Length > 500) == true, "interviewerNotes", "an address of at most 320 characters, a note of at most 500");
+        Check(f.DecisionDate is { } d && (d < DateOnly.FromDateTime(now.UtcDateTime).AddYears(-2) || d > DateOnly.FromDateTime(now.UtcDateTime).AddYears(2)),
+            "decisionDate", "within two years of today");
+        Check(f.ContactPerson?.Address is { } a && (a.Length > 320 || !a.Contains('@')), "contactPerson", "an email address");
+        Check(f.MutualConnection?.Address is { } m && (m.Length > 320 || !m.Contains('@')), "mutualConnection", "an email address");
+        Check((f.AcceptedSteps?.Count ?? 0) + (f.DismissedSteps?.Count ?? 0) > 500, "acceptedSteps", "at most 500 decisions");
+        return problems;
+    }
+}

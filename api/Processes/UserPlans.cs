@@ -1,0 +1,331 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using OutlookFollowUp.Api.Data;
+using OutlookFollowUp.Engine;
+using OutlookFollowUp.Mailbox;
+
+namespace OutlookFollowUp.Api.Processes;
+
+/// <summary>One process as planned now: its events, what the user said of it, and the engine's plan.</summary>
+public sealed record PlannedProcess(ProcessGroup Group, ProcessRecord Record, Plan Plan);
+
+/// <summary>What the sweep or the pane did to a mailbox in one go.</summary>
+public sealed record WriteReport(int Created, int AlreadyThere, int Withdrawn, int KeptEdited, int Failed)
+{
+    public static readonly WriteReport None = new(0, 0, 0, 0, 0);
+    public WriteReport Add(WriteReport o) => new(Created + o.Created, AlreadyThere + o.AlreadyThere, Withdrawn + o.Withdrawn, KeptEdited + o.KeptEdited, Failed + o.Failed);
+}
+
+/// <summary>
+/// The work shared by the sweep and the pane: keep a user's interview events, plan each process with the mail read
+/// fresh from the mailbox (never stored), and make the mailbox match the plan.
+/// </summary>
+public static class UserPlans
+{
+    /// <summary>How far back the mail of a process is read, before its first interview.</summary>
+    private static readonly TimeSpan MailLead = TimeSpan.FromDays(14);
+
+    public static UserProfile Profile(UserRecord user) => new()
+    {
+        Address = user.Address,
+        DisplayName = user.DisplayName,
+        TimeZone = user.TimeZone,
+        WorkingHours = user.WorkingHoursJson is { } hours ? JsonSerializer.Deserialize<WorkingHours>(hours, PlanJson.Options) : null,
+    };
+
+    public static void SetProfile(UserRecord user, UserProfile profile, DateTimeOffset now)
+    {
+        user.Address = profile.Address ?? user.Address;
+        user.DisplayName = profile.DisplayName ?? user.DisplayName;
+        user.TimeZone = profile.TimeZone ?? user.TimeZone;
+        user.WorkingHoursJson = profile.WorkingHours is { } h ? JsonSerializer.Serialize(h, PlanJson.Options) : user.WorkingHoursJson;
+        user.ProfileReadUtc = now.UtcDateTime;
+    }
+
+    public static UserSettings Settings(UserRecord user) => Read<UserSettings>(user.SettingsJson) ?? new UserSettings();
+
+    public static UserFacts Facts(ProcessRecord process) => Read<UserFacts>(process.FactsJson) ?? new UserFacts();
+
+    public static T? Read<T>(string json) where T : class
+    {
+        try { return JsonSerializer.Deserialize<T>(json, PlanJson.Options); }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>
+    /// Keeps the events that are, or may be, interviews (or that the user says are), drops removed ones, and says
+    /// whether anything the plans read has changed: an interview event, or mail from or to a process's people.
+    /// </summary>
+    public static async Task<bool> IngestAsync(AppDb db, UserRecord user, SyncChanges changes, CancellationToken cancellationToken)
+    {
+        var profile = Profile(user);
+        var stored = await db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, cancellationToken);
+        var facts = await db.Processes.Where(p => p.UserId == user.Id).ToDictionaryAsync(p => p.Key, p => Facts(p), cancellationToken);
+        var changed = false;
+        foreach (var id in changes.RemovedEventIds)
+            if (stored.Remove(id, out var gone)) { db.Events.Remove(gone); changed = true; }
+        foreach (var e in changes.Events)
+        {
+            if (e.Id is null) continue;
+            var says = facts.GetValueOrDefault(e.ICalUId ?? e.Id)?.IsInterview;
+            // The product's own reminders are kept too: the plans read them to know a reminder exists.
+            var verdict = StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null
+                ? DetectionVerdict.Interview
+                : InterviewDetector.Detect(e, profile, says).Verdict;
+            if (verdict == DetectionVerdict.NotInterview && says is null && !stored.ContainsKey(e.Id)) continue;
+            if (verdict == DetectionVerdict.NotInterview && says is null && stored.Remove(e.Id, out var notNow))
+            {
+                db.Events.Remove(notNow); // it was an interview candidate and no longer looks like one (cancelled, declined)
+                changed = true;
+                continue;
+            }
+            Upsert(db, user, stored, e);
+            changed = true;
+        }
+        if (changed || changes.Messages.Count == 0) return changed;
+
+        var people = stored.Values.SelectMany(e => Participants(Read<GraphEvent>(e.Json))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var domains = people.Select(People.Organization).Where(o => o.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return changes.Messages.Any(m =>
+        {
+            var from = m.From?.EmailAddress?.Address;
+            var all = new[] { from }.Concat((m.ToRecipients ?? []).Concat(m.CcRecipients ?? []).Select(r => r.EmailAddress?.Address))
+                .Where(a => !string.IsNullOrWhiteSpace(a) && !People.SameAddress(a, user.Address)).Select(a => a!);
+            // Applicant-tracking systems write from their own domains: any robot's mail may be the employer's answer.
+            return People.IsRobot(from) || all.Any(a => people.Contains(a) || domains.Contains(People.Organization(a)));
+        });
+    }
+
+    public static void Upsert(AppDb db, UserRecord user, Dictionary<string, EventRecord> stored, GraphEvent e)
+    {
+        var json = JsonSerializer.Serialize(e, PlanJson.Options);
+        var start = StartOf(e);
+        if (stored.TryGetValue(e.Id!, out var row))
+        {
+            row.Json = json;
+            row.ICalUId = e.ICalUId;
+            row.StartUtc = start;
+        }
+        else
+        {
+            row = new EventRecord { UserId = user.Id, EventId = e.Id!, ICalUId = e.ICalUId, StartUtc = start, Json = json };
+            db.Events.Add(row);
+            stored[e.Id!] = row;
+        }
+    }
+
+    private static DateTime StartOf(GraphEvent e)
+    {
+        try { return UserCalendar.ParseGraphDateTime(e.Start, "start").UtcDateTime; }
+        catch (PlanInputException) { return DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc); }
+    }
+
+    private static IEnumerable<string> Participants(GraphEvent? e) =>
+        e is null ? [] : new[] { e.Organizer?.EmailAddress?.Address }
+            .Concat((e.Attendees ?? []).Select(a => a.EmailAddress?.Address))
+            .Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!);
+
+    /// <summary>
+    /// Plans every kept process of the user, with the mail since the earliest (Inbox, Sent Items, Drafts) read in one
+    /// round trip, and returns that mail too: the writes need its versions.
+    /// </summary>
+    public static async Task<(IReadOnlyList<PlannedProcess> Plans, IReadOnlyList<GraphMessage> Mail)> PlanAllAsync(AppDb db, IMailboxGateway mailbox,
+        UserRecord user, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken)
+    {
+        var events = await db.Events.Where(e => e.UserId == user.Id).ToListAsync(cancellationToken);
+        if (events.Count == 0) return ([], []);
+        var since = new DateTimeOffset(events.Min(e => e.StartUtc), TimeSpan.Zero) - MailLead;
+        if (since > now - MailLead) since = now - MailLead;
+        if (since < now.AddDays(-400)) since = now.AddDays(-400);
+        var mail = await mailbox.ReadMailAsync(since, cancellationToken);
+        return (await PlanAsync(db, user, events, mail, now, spell, cancellationToken), mail);
+    }
+
+    public static async Task<IReadOnlyList<PlannedProcess>> PlanAsync(AppDb db, UserRecord user, IReadOnlyList<EventRecord> events,
+        IReadOnlyList<GraphMessage> mail, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken)
+    {
+        var profile = Profile(user);
+        var settings = Settings(user);
+        var records = await db.Processes.Where(p => p.UserId == user.Id).ToDictionaryAsync(p => p.Key, cancellationToken);
+        var steps = await db.Steps.Where(s => s.UserId == user.Id).ToListAsync(cancellationToken);
+        var written = steps.Where(s => s is { ItemId: not null, ItemLastModifiedUtc: not null })
+            .Select(s => new RecordedWrite(s.Key, s.ItemId!, new DateTimeOffset(s.ItemLastModifiedUtc!.Value, TimeSpan.Zero))).ToList();
+        var graphEvents = events.Select(e => Read<GraphEvent>(e.Json)).Where(e => e is not null).Select(e => e!).ToList();
+        var ours = graphEvents.Where(e => StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null).ToList();
+        var result = new List<PlannedProcess>();
+        foreach (var group in ProcessGrouping.Group(graphEvents.Except(ours).ToList(), profile))
+        {
+            if (!records.TryGetValue(group.Key, out var record))
+            {
+                record = new ProcessRecord { UserId = user.Id, Key = group.Key, UpdatedUtc = now.UtcDateTime };
+                db.Processes.Add(record);
+                records[group.Key] = record;
+            }
+            var facts = Facts(record);
+            var company = record.Company;
+            var history = new CompanyHistory
+            {
+                StayInTouchReminders = company is null ? [] : steps
+                    .Where(s => s.Kind == "stay-in-touch" && s.ProcessKey != group.Key && records.GetValueOrDefault(s.ProcessKey)?.Company == company)
+                    .Select(s => new DateTimeOffset(s.DueUtc, TimeSpan.Zero)).ToList(),
+            };
+            try
+            {
+                var plan = Planner.Build(new PlanInput
+                {
+                    Now = now, User = profile, Settings = settings, Facts = facts, ProcessId = group.Key,
+                    Events = [.. group.Events, .. ours], Messages = mail, CompanyHistory = history, Written = written,
+                }, spell);
+                result.Add(new PlannedProcess(group, record, plan));
+            }
+            catch (PlanInputException)
+            {
+                // One unreadable event must not stop the user's other processes; the process keeps its last summary.
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The writes that make the mailbox match the plans. The sweep writes what is due; the pane's "draft now" also
+    /// writes drafts that need a look (the user is there to look) and those the user deleted.
+    /// </summary>
+    public static IReadOnlyList<(PlannedProcess Process, PlanStep Step, MailboxWrite Write)> WritesFor(
+        IReadOnlyList<PlannedProcess> plans, IReadOnlyDictionary<string, StepRecord> records, IReadOnlyList<GraphMessage> mail,
+        DateTimeOffset now, bool userAsked)
+    {
+        var changeKeys = mail.Where(m => m.Id is not null && m.ChangeKey is not null).GroupBy(m => m.Id!).ToDictionary(g => g.Key, g => g.First().ChangeKey!);
+        var writes = new List<(PlannedProcess, PlanStep, MailboxWrite)>();
+        foreach (var p in plans)
+        foreach (var step in p.Plan.Steps)
+        {
+            records.TryGetValue(step.Key, out var record);
+            var mayExist = record?.AttemptedUtc is not null;
+            // A draft the product wrote and the user deleted stays deleted; the pane can ask for it again.
+            var deletedByUser = record?.WrittenUtc is not null && step.Written is null && !userAsked;
+            var available = step.AvailableFromUtc <= now && step.Written is null && !deletedByUser;
+            if (available && step.Mail is { } mail1 && (step.Status == StepStatus.Due || (userAsked && step.Status == StepStatus.NeedsReview)))
+                writes.Add((p, step, new NewDraft(step.Key, mail1, step.Recipients, mayExist)));
+            else if (available && step.Reminder is { Accepted: true } && step.Status == StepStatus.Due)
+                writes.Add((p, step, new NewEvent(step.Key, step.Reminder, mayExist)));
+            else if (step.WithdrawDraft && step.Written is { Sent: false } w && changeKeys.TryGetValue(w.Id, out var changeKey))
+                writes.Add((p, step, new DeleteDraft(step.Key, w.Id, $"W/\"{changeKey}\"")));
+        }
+        return writes;
+    }
+
+    /// <summary>
+    /// Records the intent, writes, and records the outcome with an audit line each. The intent is saved first: if the
+    /// process dies between the write and the record, the next attempt looks the key up instead of writing twice.
+    /// </summary>
+    public static async Task<WriteReport> WriteAsync(AppDb db, IMailboxGateway mailbox, UserRecord user,
+        IReadOnlyList<(PlannedProcess Process, PlanStep Step, MailboxWrite Write)> writes, DateTimeOffset now,
+        Func<CancellationToken, Task<bool>> stillMine, CancellationToken cancellationToken)
+    {
+        if (writes.Count == 0) return WriteReport.None;
+        var records = await StepRecordsAsync(db, user, cancellationToken);
+        foreach (var (p, step, _) in writes) Record(db, user, records, p.Group.Key, step).AttemptedUtc = now.UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        // Another instance may have taken this user over (a lease that ran out): then it writes, not us.
+        if (!await stillMine(cancellationToken)) throw new LeaseLostException();
+
+        var outcomes = await mailbox.ApplyAsync(writes.Select(w => w.Write).ToList(), cancellationToken);
+        var report = WriteReport.None;
+        foreach (var ((p, step, write), outcome) in writes.Zip(outcomes))
+        {
+            var record = records[step.Key];
+            record.Outcome = outcome.Status.ToString();
+            record.Error = outcome.Error;
+            switch (outcome.Status)
+            {
+                case WriteStatus.Created or WriteStatus.AlreadyThere:
+                    record.ItemId = outcome.ItemId;
+                    record.ItemLastModifiedUtc = outcome.LastModified?.UtcDateTime;
+                    record.WrittenUtc = now.UtcDateTime;
+                    report = report.Add(outcome.Status == WriteStatus.Created ? new(1, 0, 0, 0, 0) : new(0, 1, 0, 0, 0));
+                    break;
+                case WriteStatus.Deleted:
+                    report = report.Add(new(0, 0, 1, 0, 0));
+                    break;
+                case WriteStatus.KeptEdited:
+                    report = report.Add(new(0, 0, 0, 1, 0));
+                    break;
+                default:
+                    report = report.Add(new(0, 0, 0, 0, 1));
+                    break;
+            }
+            db.Audit.Add(new AuditRecord
+            {
+                UserId = user.Id, AtUtc = now.UtcDateTime, ProcessKey = p.Group.Key, StepKey = step.Key, ItemId = outcome.ItemId,
+                Action = (write, outcome.Status) switch
+                {
+                    (DeleteDraft, WriteStatus.Deleted) => "draft-withdrawn",
+                    (DeleteDraft, WriteStatus.KeptEdited) => "draft-kept-edited",
+                    (_, WriteStatus.Failed) => "write-failed",
+                    (_, WriteStatus.AlreadyThere) => "already-there",
+                    (NewEvent, _) => "reminder-created",
+                    _ => "draft-created",
+                },
+                // The rule's reason, never the text of the draft.
+                Detail = Trim(step.Reason + (outcome.Error is { } err ? " (" + err + ")" : "")),
+            });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return report;
+    }
+
+    private static string Trim(string s) => s.Length <= 500 ? s : s[..500];
+
+    public static Task<Dictionary<string, StepRecord>> StepRecordsAsync(AppDb db, UserRecord user, CancellationToken cancellationToken) =>
+        db.Steps.Where(s => s.UserId == user.Id).ToDictionaryAsync(s => s.Key, cancellationToken);
+
+    private static StepRecord Record(AppDb db, UserRecord user, Dictionary<string, StepRecord> records, string processKey, PlanStep step)
+    {
+        if (!records.TryGetValue(step.Key, out var record))
+        {
+            record = new StepRecord { UserId = user.Id, Key = step.Key, ProcessKey = processKey, Kind = Token(step.Kind), Status = Token(step.Status) };
+            db.Steps.Add(record);
+            records[step.Key] = record;
+        }
+        record.Status = Token(step.Status);
+        record.AvailableFromUtc = step.AvailableFromUtc.UtcDateTime;
+        record.DueUtc = step.DueUtc.UtcDateTime;
+        return record;
+    }
+
+    /// <summary>
+    /// Keeps each process's summary and steps, and when the user's plans next change by time alone: the sweep replans
+    /// then, or daily while a process is open (a thank-you withdrawn after a week, a follow-up once the date passed).
+    /// </summary>
+    public static async Task SaveAsync(AppDb db, UserRecord user, IReadOnlyList<PlannedProcess> plans, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var records = await StepRecordsAsync(db, user, cancellationToken);
+        DateTimeOffset? wake = null;
+        foreach (var p in plans)
+        {
+            var plan = p.Plan;
+            var r = p.Record;
+            r.State = Token(plan.Process.State);
+            r.Company = plan.Process.Company;
+            r.Role = plan.Process.Role;
+            r.Title = p.Group.Events[0].Subject;
+            r.FirstInterviewUtc = plan.Process.Rounds.Count > 0 ? plan.Process.Rounds[0].StartUtc.UtcDateTime : null;
+            var next = plan.Steps.Where(s => s.Status is StepStatus.Due or StepStatus.Scheduled or StepStatus.NeedsReview).MinBy(s => s.DueUtc);
+            r.NextStepKind = next is null ? null : Token(next.Kind);
+            r.NextStepDueUtc = next?.DueUtc.UtcDateTime;
+            r.UpdatedUtc = now.UtcDateTime;
+            foreach (var step in plan.Steps) Record(db, user, records, p.Group.Key, step);
+            var later = plan.Steps.Where(s => s.Status == StepStatus.Scheduled && s.AvailableFromUtc > now).Select(s => s.AvailableFromUtc).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            if (plan.Process.State is not (ProcessState.NotInterview or ProcessState.MovedOn) && later > now.AddDays(1)) later = now.AddDays(1);
+            if (later != DateTimeOffset.MaxValue && (wake is null || later < wake)) wake = later;
+        }
+        user.WakeUtc = wake?.UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>An enum as the JSON names it ("needs-review"), so the database, the page and the API speak alike.</summary>
+    public static string Token<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value, PlanJson.Options).Trim('"');
+}
+
+/// <summary>This instance no longer holds the user's lease: another one has taken over, and does the work.</summary>
+public sealed class LeaseLostException() : Exception("the user's lease passed to another instance");

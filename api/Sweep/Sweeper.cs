@@ -1,0 +1,137 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OutlookFollowUp.Api.Data;
+using OutlookFollowUp.Api.Processes;
+using OutlookFollowUp.Api.SignIn;
+using OutlookFollowUp.Mailbox;
+
+namespace OutlookFollowUp.Api.Sweep;
+
+/// <summary>What one pass did, summed over the mailboxes it swept.</summary>
+public sealed record SweepReport(int Users, int Idle, int Planned, int SignInNeeded, int Failed, int LeasesLost, WriteReport Writes)
+{
+    public static readonly SweepReport Empty = new(0, 0, 0, 0, 0, 0, WriteReport.None);
+
+    public override string ToString() =>
+        $"swept {Users} mailbox(es): {Planned} replanned, {Idle} unchanged, {SignInNeeded} waiting for sign-in, {Failed} failed; "
+        + $"{Writes.Created} written, {Writes.AlreadyThere} already there, {Writes.Withdrawn} withdrawn, {Writes.KeptEdited} kept (edited by the user), {Writes.Failed} writes failed";
+}
+
+public enum UserOutcome { Idle, Planned, SignInNeeded, Failed, LeaseLost }
+
+/// <summary>
+/// Makes every due mailbox match its plans: pull changes (one request when nothing changed), replan what changed or
+/// what time moved on, write what is due. Any number of instances can run passes at once over one database.
+/// </summary>
+public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, Spelling.Spelling spelling, IOptions<SweepOptions> options,
+    TimeProvider time, ILogger<Sweeper> log)
+{
+    /// <summary>This instance's name on the leases it holds.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
+
+    /// <summary>Sweeps every mailbox due at <paramref name="now"/>, until none is left that this instance can claim.</summary>
+    public async Task<SweepReport> RunOnceAsync(DateTimeOffset now, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        var total = SweepReport.Empty;
+        var gate = new object();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            IReadOnlyList<Guid> claimed;
+            await using (var scope = scopes.CreateAsyncScope())
+                claimed = await Leases.ClaimAsync(scope.ServiceProvider.GetRequiredService<AppDb>(), Owner, now.UtcDateTime,
+                    time.GetUtcNow().UtcDateTime, o.Lease, o.BatchSize, cancellationToken);
+            if (claimed.Count == 0) break;
+            await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = cancellationToken }, async (id, ct) =>
+            {
+                var (outcome, writes) = await SweepUserAsync(id, now, ct);
+                lock (gate)
+                {
+                    total = total with
+                    {
+                        Users = total.Users + 1,
+                        Idle = total.Idle + (outcome == UserOutcome.Idle ? 1 : 0),
+                        Planned = total.Planned + (outcome == UserOutcome.Planned ? 1 : 0),
+                        SignInNeeded = total.SignInNeeded + (outcome == UserOutcome.SignInNeeded ? 1 : 0),
+                        Failed = total.Failed + (outcome == UserOutcome.Failed ? 1 : 0),
+                        LeasesLost = total.LeasesLost + (outcome == UserOutcome.LeaseLost ? 1 : 0),
+                        Writes = total.Writes.Add(writes),
+                    };
+                    progress?.Report(total.Users);
+                }
+            });
+        }
+        return total;
+    }
+
+    /// <summary>One claimed mailbox; every outcome releases the lease and sets when to look again.</summary>
+    public async Task<(UserOutcome, WriteReport)> SweepUserAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == id && u.LeaseOwner == Owner, cancellationToken);
+        if (user is null) return (UserOutcome.LeaseLost, WriteReport.None);
+        var outcome = UserOutcome.Failed;
+        var writes = WriteReport.None;
+        try
+        {
+            (outcome, writes) = await SweepAsync(db, mailboxes.For(user), user, now, cancellationToken);
+            user.LastError = null;
+            user.Failures = 0;
+            user.NextSweepUtc = (now + o.Interval).UtcDateTime;
+        }
+        catch (LeaseLostException)
+        {
+            log.LogWarning("Lost the lease on user {UserId} before writing; another instance sweeps it", id);
+            return (UserOutcome.LeaseLost, writes);
+        }
+        catch (SignInRequiredException e)
+        {
+            outcome = UserOutcome.SignInNeeded;
+            user.NeedsSignIn = true;
+            user.LastError = e.Message;
+            user.NextSweepUtc = (now + o.Interval).UtcDateTime;
+            log.LogInformation("User {UserId} must sign in again: {Reason}", id, e.Message);
+        }
+        catch (Exception e) when (e is MailboxException or HttpRequestException or DbUpdateException or TimeoutException
+                                      || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Back off this mailbox only: 1, 2, 4... minutes up to a day; the others go on.
+            user.Failures++;
+            user.LastError = e is MailboxException m ? $"Graph {m.Status} {m.Code} (request-id {m.RequestId ?? "none"})" : e.GetType().Name;
+            user.NextSweepUtc = (now + TimeSpan.FromMinutes(Math.Min(1440, Math.Pow(2, Math.Min(user.Failures - 1, 11))))).UtcDateTime;
+            log.LogWarning("Sweeping user {UserId} failed ({Failures} in a row): {Error}", id, user.Failures, user.LastError);
+        }
+        user.LastSweepUtc = now.UtcDateTime;
+        await db.SaveChangesAsync(CancellationToken.None);
+        return await Leases.ReleaseAsync(db, id, Owner, CancellationToken.None) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
+    }
+
+    private async Task<(UserOutcome, WriteReport)> SweepAsync(AppDb db, IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (user.ProfileReadUtc is null || user.ProfileReadUtc < now.UtcDateTime.AddDays(-1))
+            UserPlans.SetProfile(user, await mailbox.GetUserAsync(cancellationToken), now);
+        var first = user.CalendarDeltaLink is null;
+        var changes = await mailbox.SyncAsync(new SyncState(user.CalendarDeltaLink, user.InboxDeltaLink, user.SentDeltaLink),
+            now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), cancellationToken);
+        var changed = await UserPlans.IngestAsync(db, user, changes, cancellationToken) || first || changes.Resynced;
+        user.CalendarDeltaLink = changes.State.CalendarDeltaLink;
+        user.InboxDeltaLink = changes.State.InboxDeltaLink;
+        user.SentDeltaLink = changes.State.SentDeltaLink;
+        // Changes are remembered as "wake now" together with the new delta links: if this pass dies before planning,
+        // the next one still replans.
+        if (changed) user.WakeUtc = now.UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        if (user.WakeUtc is null || user.WakeUtc > now.UtcDateTime) return (UserOutcome.Idle, WriteReport.None);
+
+        var (plans, mail) = await UserPlans.PlanAllAsync(db, mailbox, user, now, spelling.Checker, cancellationToken);
+        var records = await UserPlans.StepRecordsAsync(db, user, cancellationToken);
+        var writes = UserPlans.WritesFor(plans, records, mail, now, userAsked: false);
+        var report = await UserPlans.WriteAsync(db, mailbox, user, writes, now,
+            ct => Leases.RenewAsync(db, user.Id, Owner, time.GetUtcNow().UtcDateTime, o.Lease, ct), cancellationToken);
+        await UserPlans.SaveAsync(db, user, plans, now, cancellationToken);
+        return (UserOutcome.Planned, report);
+    }
+}
