@@ -65,7 +65,8 @@ public static class GuardExtensions
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealth>("database")
-            .AddCheck<GraphHealth>("graph");
+            // Graph down is not this instance down: it reports "degraded" and keeps serving what it can.
+            .AddCheck<GraphHealth>("graph", failureStatus: HealthStatus.Degraded);
         if (!environment.IsDevelopment()) services.AddHsts(h => h.MaxAge = TimeSpan.FromDays(365));
         return services;
     }
@@ -132,7 +133,7 @@ public static class GuardExtensions
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                return HealthCheckResult.Unhealthy("Graph cannot be reached");
+                return new HealthCheckResult(context.Registration.FailureStatus, "Graph cannot be reached");
             }
         }
     }

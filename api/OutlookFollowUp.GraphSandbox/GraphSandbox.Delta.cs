@@ -62,6 +62,8 @@ public sealed partial class GraphSandbox
             .Select(i =>
             {
                 var item = Project(i, r, box, set, single: false);
+                // The SDK posts "@odata.type" in its bodies, so a stored item may carry it already.
+                item.Remove("@odata.type");
                 item.Insert(0, "@odata.type", type);
                 return (JsonNode?)item;
             }).ToArray());

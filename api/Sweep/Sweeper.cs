@@ -94,9 +94,9 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
             user.NextSweepUtc = (now + o.Interval).UtcDateTime;
             log.LogInformation("User {UserId} must sign in again: {Reason}", id, e.Message);
         }
-        catch (Exception e) when (e is MailboxException or HttpRequestException or DbUpdateException or TimeoutException
-                                      || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever went wrong with this mailbox (Graph, the network, one odd item), the pass goes on with the others.
             // Back off this mailbox only: 1, 2, 4... minutes up to a day; the others go on.
             user.Failures++;
             user.LastError = e is MailboxException m ? $"Graph {m.Status} {m.Code} (request-id {m.RequestId ?? "none"})" : e.GetType().Name;

@@ -12,8 +12,10 @@ using OutlookFollowUp.Engine;
 namespace OutlookFollowUp.Tests;
 
 /// <summary>The engine's window over HTTP, through the real host: ProblemDetails for every bad request, never a 5xx.</summary>
-public class PlanEndpointTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public class PlanEndpointTests(ServiceFactory factory) : IClassFixture<ServiceFactory>
 {
+    private HttpClient Client() => factory.ClientFor("alex@example.com");
+
     private static readonly string Sample = File.ReadAllText(Path.Combine(Report.FindRoot(), "api", "samples", "scenario.json"));
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
@@ -26,7 +28,7 @@ public class PlanEndpointTests(WebApplicationFactory<Program> factory) : IClassF
     [Fact]
     public async Task PreviewReturnsThePlanForAScenario()
     {
-        var response = await factory.CreateClient().PostAsync("/api/plans/preview", Json(Sample));
+        var response = await Client().PostAsync("/api/plans/preview", Json(Sample));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var plan = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("thank-you", plan["process"]!["state"]!.GetValue<string>());
@@ -39,6 +41,7 @@ public class PlanEndpointTests(WebApplicationFactory<Program> factory) : IClassF
     {
         var clock = new FixedClock(DateTimeOffset.Parse("2026-03-17T17:00:00Z"));
         var client = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)))).CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.For("tenant-1", "oid-1", "alex@example.com"));
         var scenario = JsonNode.Parse(Sample)!.AsObject();
         scenario.Remove("now");
         var plan = await client.PostAsync("/api/plans/preview", Json(scenario.ToJsonString()));
@@ -53,7 +56,7 @@ public class PlanEndpointTests(WebApplicationFactory<Program> factory) : IClassF
     [InlineData("")]
     public async Task MalformedBodiesAreBadRequestsWithProblemDetails(string body)
     {
-        var response = await factory.CreateClient().PostAsync("/api/plans/preview", Json(body));
+        var response = await Client().PostAsync("/api/plans/preview", Json(body));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync()); // no stack trace
@@ -64,7 +67,7 @@ public class PlanEndpointTests(WebApplicationFactory<Program> factory) : IClassF
     {
         var scenario = JsonNode.Parse(Sample)!;
         scenario["user"]!["timeZone"] = "Mars/Olympus_Mons";
-        var response = await factory.CreateClient().PostAsync("/api/plans/preview", Json(scenario.ToJsonString()));
+        var response = await Client().PostAsync("/api/plans/preview", Json(scenario.ToJsonString()));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Contains("unknown time zone 'Mars/Olympus_Mons'", problem["detail"]!.GetValue<string>());
@@ -75,11 +78,14 @@ public class PlanEndpointTests(WebApplicationFactory<Program> factory) : IClassF
     {
         // The in-memory test server does not enforce body limits; Kestrel, which users run, does.
         // The address comes from the host's own settings: the factory's UseKestrel(port) races the server's start.
-        await using var kestrel = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseUrls("http://127.0.0.1:0"));
+        await using var service = new ServiceFactory();
+        await using var kestrel = service.WithWebHostBuilder(b => b.UseUrls("http://127.0.0.1:0"));
         kestrel.UseKestrel();
         kestrel.StartServer();
         var huge = "{\"pad\": \"" + new string('x', (int)Api.Plans.PlanEndpoints.MaxScenarioBytes + 10) + "\"}";
-        var response = await kestrel.CreateClient().PostAsync("/api/plans/preview", Json(huge));
+        var client = kestrel.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.For("tenant-1", "oid-1", "alex@example.com"));
+        var response = await client.PostAsync("/api/plans/preview", Json(huge));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
@@ -87,9 +93,13 @@ public class PlanEndpointTests(WebApplicationFactory<Program> factory) : IClassF
     [Fact]
     public async Task TheServiceReportsItsHealth()
     {
+        // This factory's Graph address is a closed port: the service is up but degraded, and says which part is down.
         var response = await factory.CreateClient().GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        var health = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Degraded", health["status"]!.GetValue<string>());
+        Assert.Equal("Healthy", health["checks"]!["database"]!["status"]!.GetValue<string>());
+        Assert.Equal("Degraded", health["checks"]!["graph"]!["status"]!.GetValue<string>());
     }
 
     [Fact]

@@ -207,3 +207,26 @@ public class ODataFilterTests
     public void AFilterTheSandboxCannotReadIsRefused(string filter) =>
         Assert.Throws<FilterException>(() => ODataFilter.Parse(filter));
 }
+
+/// <summary>Regression: an item posted with the SDK's "@odata.type" broke every later delta of its folder (a 500).</summary>
+public class SandboxDeltaRegressionTests
+{
+    [Fact]
+    public async Task ADeltaFeedCarriesAnItemPostedWithItsODataType()
+    {
+        var s = new GraphSandbox.GraphSandbox(new SandboxOptions(), TimeProvider.System);
+        s.AddMailbox("a@x.com", "A", "UTC");
+        var headers = new Dictionary<string, string> { ["Authorization"] = "Bearer sandbox:a@x.com" };
+        var none = new Dictionary<string, string>();
+        var created = await s.HandleAsync(new SandboxRequest("POST", "/me/messages", none, headers,
+            System.Text.Json.Nodes.JsonNode.Parse("""{"@odata.type":"#microsoft.graph.message","subject":"hi"}"""), "http://x/v1.0"));
+        var first = await s.HandleAsync(new SandboxRequest("GET", "/me/mailFolders/sentitems/messages/delta()", none, headers, null, "http://x/v1.0"));
+        s.SendAsUser("a@x.com", (string)created.Body!["id"]!);
+        var link = (string)first.Body!["@odata.deltaLink"]!;
+        var token = link[(link.IndexOf('=') + 1)..];
+        var next = await s.HandleAsync(new SandboxRequest("GET", "/me/mailFolders/sentitems/messages/delta()",
+            new Dictionary<string, string> { ["$deltatoken"] = token }, headers, null, "http://x/v1.0"));
+        Assert.Equal(200, next.Status);
+        Assert.Equal("hi", (string?)next.Body!["value"]![0]!["subject"]);
+    }
+}

@@ -9,25 +9,16 @@ namespace OutlookFollowUp.Tests;
 /// <summary>The Graph sandbox on real Kestrel on loopback, so that tests speak HTTP to it as the product will.</summary>
 public sealed class SandboxFixture : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private SandboxServer? _server;
 
-    public GraphSandbox.GraphSandbox Sandbox { get; } = new(new SandboxOptions(), TimeProvider.System);
-    public string BaseUrl { get; private set; } = "";
+    public GraphSandbox.GraphSandbox Sandbox => _server!.Sandbox;
+    public string BaseUrl => _server!.BaseUrl;
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.MapGraphSandbox(Sandbox);
-        await _app.StartAsync();
-        BaseUrl = _app.Urls.First();
-    }
+    public async Task InitializeAsync() => _server = await SandboxServer.StartAsync(TimeProvider.System);
 
     public async Task DisposeAsync()
     {
-        if (_app is not null) await _app.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
     }
 
     /// <summary>A client signed in as <paramref name="mailbox"/>, the way the sandbox reads a caller.</summary>
@@ -37,4 +28,42 @@ public sealed class SandboxFixture : IAsyncLifetime
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox:" + mailbox);
         return client;
     }
+}
+
+/// <summary>A sandbox on Kestrel on loopback with a clock of the test's choosing.</summary>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SandboxServer(WebApplication app, GraphSandbox.GraphSandbox sandbox)
+    {
+        _app = app;
+        Sandbox = sandbox;
+    }
+
+    public GraphSandbox.GraphSandbox Sandbox { get; }
+    public string BaseUrl => _app.Urls.First();
+
+    public static async Task<SandboxServer> StartAsync(TimeProvider time, SandboxOptions? options = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (Environment.GetEnvironmentVariable("OFU_SANDBOX_LOG") is null) builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var sandbox = new GraphSandbox.GraphSandbox(options ?? new SandboxOptions(), time);
+        app.MapGraphSandbox(sandbox);
+        await app.StartAsync();
+        return new SandboxServer(app, sandbox);
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
+
+/// <summary>A clock the test moves by hand.</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+    public override DateTimeOffset GetUtcNow() => _now;
+    public void Set(DateTimeOffset now) => _now = now;
+    public void Advance(TimeSpan by) => _now += by;
 }

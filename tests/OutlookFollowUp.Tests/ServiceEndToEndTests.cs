@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OutlookFollowUp.Api.Sweep;
+using OutlookFollowUp.Engine;
+
+namespace OutlookFollowUp.Tests;
+
+/// <summary>
+/// The service as a user lives with it, in process: the sandbox mailbox over HTTP, the real SDK, SQLite, the sweep
+/// run pass by pass on a clock the test moves.
+/// </summary>
+public class ServiceEndToEndTests
+{
+    private const string Jordan = "jordan.lee@outlook.com";
+
+    internal static JsonObject Person(string name, string address) => new() { ["emailAddress"] = new JsonObject { ["name"] = name, ["address"] = address } };
+
+    internal static JsonObject Interview(string subject, string startLocal, string endLocal, string zone, JsonObject organizer, params JsonObject[] interviewers) => new()
+    {
+        ["subject"] = subject,
+        ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Interview for the Data Engineer role. You will meet the team." },
+        ["start"] = new JsonObject { ["dateTime"] = startLocal, ["timeZone"] = zone },
+        ["end"] = new JsonObject { ["dateTime"] = endLocal, ["timeZone"] = zone },
+        ["organizer"] = organizer,
+        ["attendees"] = new JsonArray(interviewers.Select(p => (JsonNode)new JsonObject { ["type"] = "required", ["emailAddress"] = p["emailAddress"]!.DeepClone() }).ToArray()),
+    };
+
+    private static List<JsonObject> Folder(GraphSandbox.SandboxMailbox box, string folder)
+    {
+        lock (box.Gate) return box.Messages.Values.Where(m => (string?)m["_folder"] == folder || (string?)m["parentFolderId"] == folder).Select(m => (JsonObject)m.DeepClone()).ToList();
+    }
+
+    private static string? Key(JsonObject item) => (string?)item["singleValueExtendedProperties"]?[0]?["value"];
+
+    [Fact]
+    public async Task ThankYousThenAFollowUpThenAGraciousReplyAndNothingIsEverSent()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T15:00:00Z")); // Tuesday 07:00 in Los Angeles
+        await using var server = await SandboxServer.StartAsync(clock);
+        var box = server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        var recruiter = Person("Maya Patel", "maya.patel@contoso.com");
+        server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
+            recruiter, Person("Jordan Lee", Jordan), Person("Sam Ortiz", "sam.ortiz@contoso.com"), Person("Ana Silva", "ana.silva@contoso.com")));
+
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0").WithClock(clock);
+        var client = service.ClientFor(Jordan);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/processes")).StatusCode); // signs Jordan up
+        var sweeper = service.Services.GetRequiredService<Sweeper>();
+
+        // The interview ends at 11:00; at noon, one pass writes a thank-you to each interviewer and the recruiter.
+        clock.Set(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        var first = await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(0, first.Failed);
+        var drafts = Folder(box, "drafts");
+        var thankYous = drafts.Where(d => Key(d)?.StartsWith("ofu1-ty-") == true).ToList();
+        var recipients = thankYous.Select(d => (string)d["toRecipients"]![0]!["emailAddress"]!["address"]!).OrderBy(a => a).ToList();
+        Assert.Equal(["ana.silva@contoso.com", "maya.patel@contoso.com", "sam.ortiz@contoso.com"], recipients);
+
+        // Later passes write nothing again.
+        clock.Advance(TimeSpan.FromMinutes(10));
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(drafts.Count, Folder(box, "drafts").Count);
+
+        // Jordan sends them. Eight days later, with no answer, the follow-up is in Drafts.
+        foreach (var d in thankYous) Assert.NotNull(server.Sandbox.SendAsUser(Jordan, (string)d["id"]!));
+        clock.Set(DateTimeOffset.Parse("2026-11-25T20:00:00Z"));
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        var followUp = Assert.Single(Folder(box, "drafts"), d => Key(d)?.StartsWith("ofu1-fu-") == true);
+
+        // The recruiter declines: the pending follow-up goes, and a gracious reply waits instead.
+        server.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "Your application for Data Engineer",
+            ["from"] = recruiter.DeepClone(),
+            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thank you for your time. Unfortunately, we have decided to move forward with other candidates whose experience more closely matches our needs." },
+        });
+        clock.Advance(TimeSpan.FromHours(1));
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        var after = Folder(box, "drafts");
+        Assert.DoesNotContain(after, d => (string?)d["id"] == (string?)followUp["id"]);
+        var reply = Assert.Single(after, d => Key(d)?.StartsWith("ofu1-rr-") == true);
+        Assert.Equal("maya.patel@contoso.com", (string?)reply["toRecipients"]![0]!["emailAddress"]!["address"]);
+
+        // Nothing was ever sent by the product: the only sent mail is what Jordan sent.
+        Assert.Equal(0, server.Sandbox.SendAttempts);
+        Assert.Equal(3, Folder(box, "sentitems").Count);
+        Assert.Equal(0, server.Sandbox.ThrottleViolations);
+    }
+
+    [Fact]
+    public async Task AnIdleMailboxCostsOneGraphRequestPerPass()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
+            Person("Maya Patel", "maya.patel@contoso.com"), Person("Sam Ortiz", "sam.ortiz@contoso.com")));
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0").WithClock(clock);
+        await service.ClientFor(Jordan).GetAsync("/api/me");
+        var sweeper = service.Services.GetRequiredService<Sweeper>();
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        var before = server.Sandbox.Log.Count(e => !e.InBatch);
+        var report = await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(1, report.Idle);
+        Assert.Equal(1, server.Sandbox.Log.Count(e => !e.InBatch) - before);
+    }
+}
+
+public static class ServiceFactoryExtensions
+{
+    /// <summary>The service on the test's clock.</summary>
+    public static ServiceFactory WithClock(this ServiceFactory factory, TimeProvider clock)
+    {
+        factory.Clock = clock;
+        return factory;
+    }
+}
