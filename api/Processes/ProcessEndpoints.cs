@@ -45,8 +45,10 @@ public static class ProcessEndpoints
     /// The plan for the event the pane was opened on (an invite, a meeting request's event, a calendar item), by its
     /// REST id: the event and the mail around it are read in one Graph round trip.
     /// </summary>
-    public static async Task<Results<Ok<ProcessView>, NotFound<ProblemDetails>>> ForEvent(string eventId, [AsParameters] PaneServices s, CancellationToken ct)
+    public static async Task<Results<Ok<ProcessView>, ProblemHttpResult>> ForEvent(string eventId, [AsParameters] PaneServices s, CancellationToken ct)
     {
+        if (!IsRestId(eventId))
+            return NotFound("No such event in your calendar", "The pane sends the item's REST id (Office.context.mailbox.convertToRestId).");
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var mailbox = s.Mailboxes.For(user);
         var now = s.Time.GetUtcNow();
@@ -83,7 +85,7 @@ public static class ProcessEndpoints
     }
 
     /// <summary>One process's plan, replanned now.</summary>
-    public static async Task<Results<Ok<ProcessView>, NotFound<ProblemDetails>>> Get(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
+    public static async Task<Results<Ok<ProcessView>, ProblemHttpResult>> Get(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
@@ -91,7 +93,7 @@ public static class ProcessEndpoints
         return plans.FirstOrDefault(p => p.Group.Key == processKey) is { } p ? TypedResults.Ok(View(p)) : NoProcess();
     }
 
-    public static async Task<Results<Ok<UserFacts>, NotFound<ProblemDetails>>> GetFacts(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
+    public static async Task<Results<Ok<UserFacts>, ProblemHttpResult>> GetFacts(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var record = await s.Db.Processes.AsNoTracking().FirstOrDefaultAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
@@ -99,7 +101,7 @@ public static class ProcessEndpoints
     }
 
     /// <summary>Saves what the user told us (replacing it whole), and returns the plan it gives.</summary>
-    public static async Task<Results<Ok<ProcessView>, NotFound<ProblemDetails>, ValidationProblem>> PutFacts(string processKey, UserFacts facts,
+    public static async Task<Results<Ok<ProcessView>, ProblemHttpResult, ValidationProblem>> PutFacts(string processKey, UserFacts facts,
         [AsParameters] PaneServices s, CancellationToken ct)
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
@@ -114,7 +116,7 @@ public static class ProcessEndpoints
     }
 
     /// <summary>"Draft now": writes the process's due drafts, including those that need a look, at once.</summary>
-    public static async Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> DraftNow(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
+    public static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> DraftNow(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
@@ -122,14 +124,14 @@ public static class ProcessEndpoints
     }
 
     /// <summary>Accepts a suggested reminder: the event is created in the calendar now when it is due.</summary>
-    public static Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> Accept(string processKey, string stepKey, [AsParameters] PaneServices s, CancellationToken ct) =>
+    public static Task<Results<Ok<WriteResult>, ProblemHttpResult>> Accept(string processKey, string stepKey, [AsParameters] PaneServices s, CancellationToken ct) =>
         DecideAsync(processKey, stepKey, accept: true, s, ct);
 
     /// <summary>Dismisses a suggested reminder; the plan stops offering it.</summary>
-    public static Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> Dismiss(string processKey, string stepKey, [AsParameters] PaneServices s, CancellationToken ct) =>
+    public static Task<Results<Ok<WriteResult>, ProblemHttpResult>> Dismiss(string processKey, string stepKey, [AsParameters] PaneServices s, CancellationToken ct) =>
         DecideAsync(processKey, stepKey, accept: false, s, ct);
 
-    private static async Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> DecideAsync(string processKey, string stepKey, bool accept, PaneServices s, CancellationToken ct)
+    private static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> DecideAsync(string processKey, string stepKey, bool accept, PaneServices s, CancellationToken ct)
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var record = await s.Db.Processes.FirstOrDefaultAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
@@ -146,7 +148,7 @@ public static class ProcessEndpoints
         return await WriteAndReplanAsync(s, user, processKey, w => accept && w is NewEvent && w.StepKey == stepKey, ct);
     }
 
-    private static async Task<Results<Ok<WriteResult>, NotFound<ProblemDetails>>> WriteAndReplanAsync(PaneServices s, UserRecord user, string processKey,
+    private static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> WriteAndReplanAsync(PaneServices s, UserRecord user, string processKey,
         Func<MailboxWrite, bool> which, CancellationToken ct)
     {
         var now = s.Time.GetUtcNow();
@@ -183,11 +185,17 @@ public static class ProcessEndpoints
 
     private static ProcessView View(PlannedProcess p) => new(p.Group.Key, p.Plan, UserPlans.Facts(p.Record));
 
-    private static NotFound<ProblemDetails> NoProcess() =>
+    private static ProblemHttpResult NoProcess() =>
         NotFound("No such process", "Processes are listed at GET /api/processes; each is yours alone.");
 
-    private static NotFound<ProblemDetails> NotFound(string title, string detail) =>
-        TypedResults.NotFound(new ProblemDetails { Title = title, Detail = detail, Status = StatusCodes.Status404NotFound });
+    private static ProblemHttpResult NotFound(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>
+    /// Outlook's REST ids are URL-safe base64 (what convertToRestId gives); anything else is not an item of anyone's
+    /// mailbox, and is refused before it reaches Graph.
+    /// </summary>
+    public static bool IsRestId(string id) => id.Length is > 0 and <= 512 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '=');
 
     /// <summary>Limits that keep a form a form: the engine reads every field, and notes end up in mail.</summary>
     public static Dictionary<string, string[]> FactsProblems(UserFacts f, DateTimeOffset now)
