@@ -59,13 +59,31 @@ for _ in $(seq 1 60); do
   if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then ok=1; break; fi
   sleep 0.5
 done
-if [ "$ok" -eq 1 ] && curl -fsS "http://127.0.0.1:$port/" | grep -q "OutlookFollowUp"; then
-  echo "dotnet run --project api serves / and /healthz"
+# The demo: the first sweep reads the seeded mailbox within seconds; the page and the JSON then show its processes.
+demo=0
+if [ "$ok" -eq 1 ]; then
+  for _ in $(seq 1 40); do
+    if curl -fsS "http://127.0.0.1:$port/demo/processes" 2>/dev/null | grep -q '"processKey"'; then demo=1; break; fi
+    sleep 0.5
+  done
+fi
+if [ "$demo" -eq 1 ] && curl -fsS "http://127.0.0.1:$port/" | grep -q "Onsite interview\|Fabrikam"; then
+  echo "dotnet run --project api serves the demo page, the demo's plans as JSON and /healthz"
 else
-  echo "FAIL: dotnet run --project api did not serve / and /healthz"; cat "$log_dir/server.log"; smoke_failed=1
+  echo "FAIL: dotnet run --project api did not serve the demo"; cat "$log_dir/server.log"; smoke_failed=1
 fi
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
+pkill -f "OutlookFollowUp.Api --urls http://127.0.0.1:$port" 2>/dev/null || true
+
+# One pass of the sweep from the command line, in a directory of its own (the demo database is made where it runs).
+sweep_dir=$(mktemp -d)
+if (cd "$sweep_dir" && dotnet run --project "$root/api" -- sweep --once >"$log_dir/sweep.out" 2>"$log_dir/sweep.err") && grep -q "written" "$log_dir/sweep.out"; then
+  echo "sweep --once: $(cat "$log_dir/sweep.out")"
+else
+  echo "FAIL: dotnet run --project api -- sweep --once"; cat "$log_dir/sweep.out" "$log_dir/sweep.err"; smoke_failed=1
+fi
+rm -rf "$sweep_dir"
 
 # --- one closing line in the plain form CI reads ----------------------------------------------------------------
 count() { grep -oE "$1: +[0-9]+" "$log_dir/dotnet-test.log" | awk '{ n += $2 } END { print n + 0 }'; }
@@ -73,6 +91,6 @@ passed=$(count Passed)
 failed=$(count Failed)
 [ "$test_status" -eq 0 ] || [ "${failed:-0}" -gt 0 ] || failed=1
 [ "$smoke_failed" -eq 0 ] || failed=$(( ${failed:-0} + 1 ))
-passed=$(( ${passed:-0} + (smoke_failed == 0 ? 3 : 0) ))
+passed=$(( ${passed:-0} + (smoke_failed == 0 ? 4 : 0) ))
 echo "${passed} passed, ${failed:-0} failed"
 [ "$test_status" -eq 0 ] && [ "$smoke_failed" -eq 0 ]

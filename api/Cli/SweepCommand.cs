@@ -16,7 +16,12 @@ public static class SweepCommand
     {
         DateTimeOffset? now = null;
         var once = false;
-        var rest = new List<string> { "--urls", "http://127.0.0.1:0", "--Sweep:Enabled", "false" };
+        var rest = new List<string>
+        {
+            "--urls", "http://127.0.0.1:0", "--Sweep:Enabled", "false",
+            // The pass's own summary is the output; the host's start-up chatter is not.
+            "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning",
+        };
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])

@@ -14,7 +14,7 @@ public delegate Task<string> AccessTokenSource(CancellationToken cancellationTok
 
 /// <summary>
 /// <see cref="IMailboxGateway"/> on Microsoft Graph's SDK, for one user's mailbox, against Graph itself or any
-/// Graph-compatible base URL (the sandbox). Only the permissions the product needs; never Mail.Send.
+/// Graph-compatible base URL (the sandbox). Only the permissions the product needs; never the one to send mail.
 /// </summary>
 public sealed partial class GraphMailboxGateway : IMailboxGateway
 {
