@@ -57,7 +57,7 @@ public static class DemoPage
         sb.Append("<section><h2>").Append(h.Encode(plan.Process.Company ?? plan.Process.Role ?? "Interview process")).Append("</h2>")
           .Append("<p>As of ").Append(h.Encode(plan.Now.ToString("yyyy-MM-dd HH:mm 'UTC'"))).Append(" &middot; Company: ").Append(h.Encode(plan.Process.Company ?? "unknown")).Append(" &middot; Role: ")
           .Append(h.Encode(plan.Process.Role ?? "unknown")).Append(" &middot; State: <span class=\"s\">")
-          .Append(h.Encode(Token(plan.Process.State)))
+          .Append(h.Encode(Processes.UserPlans.Token(plan.Process.State)))
           .Append("</span></p><table><thead><tr><th scope=\"col\">When (").Append(h.Encode(plan.TimeZone)).Append(")</th><th scope=\"col\">Step</th><th scope=\"col\">Status</th><th scope=\"col\">Why</th></tr></thead><tbody>");
         foreach (var s in plan.Steps)
         {
@@ -65,14 +65,10 @@ public static class DemoPage
             var to = string.Join(", ", s.Recipients.Select(r => r.Name));
             sb.Append("<tr><td>").Append(h.Encode(s.DueLocal.ToString("ddd yyyy-MM-dd HH:mm"))).Append("</td><td>")
               .Append(h.Encode(what)).Append(to.Length > 0 ? "<br><small>" + h.Encode(to) + "</small>" : "")
-              .Append("</td><td>").Append(h.Encode(Token(s.Status)))
+              .Append("</td><td>").Append(h.Encode(Processes.UserPlans.Token(s.Status)))
               .Append("</td><td>").Append(h.Encode(s.Reason)).Append("</td></tr>");
         }
         sb.Append("</tbody></table></section>");
         return sb.ToString();
     }
-
-    /// <summary>An enum as the JSON names it ("needs-review"), so the page and the API speak alike.</summary>
-    private static string Token<T>(T value) where T : struct, Enum =>
-        System.Text.Json.JsonSerializer.Serialize(value, PlanJson.Options).Trim('"');
 }

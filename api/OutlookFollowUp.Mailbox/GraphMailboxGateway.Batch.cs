@@ -80,28 +80,17 @@ public sealed partial class GraphMailboxGateway
 
     private Microsoft.Kiota.Abstractions.RequestInformation RequestFor(MailboxWrite write)
     {
-        G.SingleValueLegacyExtendedProperty Key() => new() { Id = StepKeys.PropertyId, Value = write.StepKey };
         switch (write)
         {
             case NewDraft { Draft.ReplyToMessageId: { } replyTo } d:
                 // One request: createReply takes the draft's properties, key included, so the reply is batchable.
+                // The reply keeps the thread's subject, so none is sent.
                 return _client.Me.Messages[replyTo].CreateReply.ToPostRequestInformation(new CreateReplyPostRequestBody
                 {
-                    Message = new G.Message
-                    {
-                        Body = new G.ItemBody { ContentType = G.BodyType.Html, Content = d.Draft.BodyHtml },
-                        ToRecipients = Recipients(d.To),
-                        SingleValueExtendedProperties = [Key()],
-                    },
+                    Message = DraftMessage(d.StepKey, d.Draft, d.To, withSubject: false),
                 });
             case NewDraft d:
-                return _client.Me.Messages.ToPostRequestInformation(new G.Message
-                {
-                    Subject = d.Draft.Subject,
-                    Body = new G.ItemBody { ContentType = G.BodyType.Html, Content = d.Draft.BodyHtml },
-                    ToRecipients = Recipients(d.To),
-                    SingleValueExtendedProperties = [Key()],
-                });
+                return _client.Me.Messages.ToPostRequestInformation(DraftMessage(d.StepKey, d.Draft, d.To, withSubject: true));
             case NewEvent e:
                 return _client.Me.Events.ToPostRequestInformation(new G.Event
                 {
@@ -112,7 +101,7 @@ public sealed partial class GraphMailboxGateway
                     IsReminderOn = true,
                     ReminderMinutesBeforeStart = e.Reminder.ReminderMinutesBeforeStart,
                     ShowAs = G.FreeBusyStatus.Free,
-                    SingleValueExtendedProperties = [Key()],
+                    SingleValueExtendedProperties = [new G.SingleValueLegacyExtendedProperty { Id = StepKeys.PropertyId, Value = e.StepKey }],
                 });
             case DeleteDraft d:
                 return _client.Me.Messages[d.ItemId].ToDeleteRequestInformation(r => r.Headers.Add("If-Match", d.ETag));
@@ -121,8 +110,22 @@ public sealed partial class GraphMailboxGateway
         }
     }
 
-    private static List<G.Recipient> Recipients(IReadOnlyList<Person> to) =>
-        to.Select(p => new G.Recipient { EmailAddress = new G.EmailAddress { Name = p.Name, Address = p.Address } }).ToList();
+    /// <summary>
+    /// A draft as Graph takes it, with its step key. A fresh model every call: the SDK's models remember what they
+    /// already sent and serialize only the changes the second time, so a resent model would lose its key.
+    /// </summary>
+    private static G.Message DraftMessage(string stepKey, MailDraft draft, IReadOnlyList<Person> to, bool withSubject)
+    {
+        var message = new G.Message
+        {
+            Body = new G.ItemBody { ContentType = G.BodyType.Html, Content = draft.BodyHtml },
+            ToRecipients = to.Select(p => new G.Recipient { EmailAddress = new G.EmailAddress { Name = p.Name, Address = p.Address } }).ToList(),
+            SingleValueExtendedProperties = [new G.SingleValueLegacyExtendedProperty { Id = StepKeys.PropertyId, Value = stepKey }],
+        };
+        // Only a property that is set is sent: a subject set even to null would blank the reply's "RE:" subject.
+        if (withSubject) message.Subject = draft.Subject;
+        return message;
+    }
 
     private static async Task<(string? Id, DateTimeOffset? LastModified)?> CreatedItemAsync(BatchResponseContentCollection response, string id, MailboxWrite write)
     {

@@ -118,15 +118,7 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
     public async Task<WrittenItem> CreateDraftAsync(string stepKey, MailDraft draft, IReadOnlyList<Person> to, CancellationToken cancellationToken = default)
     {
         if (await FindByKeyAsync(stepKey, cancellationToken) is { } existing) return existing;
-        // A fresh model for every POST: the SDK's models remember what they already sent, and serialize only the
-        // changes the second time; a resent model would create an empty draft without its key.
-        G.Message Message() => new()
-        {
-            Subject = draft.Subject,
-            Body = new G.ItemBody { ContentType = G.BodyType.Html, Content = draft.BodyHtml },
-            ToRecipients = to.Select(p => new G.Recipient { EmailAddress = new G.EmailAddress { Name = p.Name, Address = p.Address } }).ToList(),
-            SingleValueExtendedProperties = [new G.SingleValueLegacyExtendedProperty { Id = StepKeys.PropertyId, Value = stepKey }],
-        };
+        G.Message Message() => DraftMessage(stepKey, draft, to, withSubject: true);
         try
         {
             var created = await Call(() => _client.Me.Messages.PostAsync(Message(), cancellationToken: cancellationToken));

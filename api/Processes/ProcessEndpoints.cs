@@ -52,7 +52,7 @@ public static class ProcessEndpoints
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var mailbox = s.Mailboxes.For(user);
         var now = s.Time.GetUtcNow();
-        await EnsureProfileAsync(s.Db, mailbox, user, now, ct);
+        await UserPlans.RefreshProfileAsync(mailbox, user, now, ct);
         InterviewContext context;
         try
         {
@@ -136,7 +136,7 @@ public static class ProcessEndpoints
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var record = await s.Db.Processes.FirstOrDefaultAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
         if (record is null) return NoProcess();
-        var (plans, _) = await PlanAsync(s, user, ct);
+        var (plans, mail) = await PlanAsync(s, user, ct);
         var step = plans.FirstOrDefault(p => p.Group.Key == processKey)?.Plan.Steps.FirstOrDefault(x => x.Key == stepKey);
         if (step?.Reminder is null) return NotFound("No such reminder in this process", "Reminders are named by the step key the plan gives.");
         var facts = UserPlans.Facts(record);
@@ -145,15 +145,16 @@ public static class ProcessEndpoints
         (accept ? accepted : dismissed).Add(stepKey);
         record.FactsJson = System.Text.Json.JsonSerializer.Serialize(facts with { AcceptedSteps = accepted, DismissedSteps = dismissed }, PlanJson.Options);
         await s.Db.SaveChangesAsync(ct);
-        return await WriteAndReplanAsync(s, user, processKey, w => accept && w is NewEvent && w.StepKey == stepKey, ct);
+        // The mailbox has not changed since it was read above: the replan with the user's decision reuses that mail.
+        return await WriteAndReplanAsync(s, user, processKey, w => accept && w is NewEvent && w.StepKey == stepKey, ct, mail);
     }
 
     private static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> WriteAndReplanAsync(PaneServices s, UserRecord user, string processKey,
-        Func<MailboxWrite, bool> which, CancellationToken ct)
+        Func<MailboxWrite, bool> which, CancellationToken ct, IReadOnlyList<GraphMessage>? mailRead = null)
     {
         var now = s.Time.GetUtcNow();
         var mailbox = s.Mailboxes.For(user);
-        var (plans, mail) = await PlanAsync(s, user, ct);
+        var (plans, mail) = await PlanAsync(s, user, ct, mailRead);
         var records = await UserPlans.StepRecordsAsync(s.Db, user, ct);
         var writes = UserPlans.WritesFor(plans.Where(p => p.Group.Key == processKey).ToList(), records, mail, now, userAsked: true)
             .Where(w => which(w.Write)).ToList();
@@ -163,21 +164,15 @@ public static class ProcessEndpoints
         return plans.FirstOrDefault(p => p.Group.Key == processKey) is { } p ? TypedResults.Ok(new WriteResult(report, View(p))) : NoProcess();
     }
 
-    private static async Task<(IReadOnlyList<PlannedProcess>, IReadOnlyList<GraphMessage>)> PlanAsync(PaneServices s, UserRecord user, CancellationToken ct)
+    private static async Task<(IReadOnlyList<PlannedProcess>, IReadOnlyList<GraphMessage>)> PlanAsync(PaneServices s, UserRecord user, CancellationToken ct,
+        IReadOnlyList<GraphMessage>? mail = null)
     {
         var now = s.Time.GetUtcNow();
         var mailbox = s.Mailboxes.For(user);
-        await EnsureProfileAsync(s.Db, mailbox, user, now, ct);
-        var result = await UserPlans.PlanAllAsync(s.Db, mailbox, user, now, s.Spelling.Checker, ct);
+        await UserPlans.RefreshProfileAsync(mailbox, user, now, ct);
+        var result = await UserPlans.PlanAllAsync(s.Db, mailbox, user, now, s.Spelling.Checker, ct, mail);
         await UserPlans.SaveAsync(s.Db, user, result.Plans, now, ct);
         return result;
-    }
-
-    private static async Task EnsureProfileAsync(AppDb db, IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken ct)
-    {
-        if (user.TimeZone is not null && user.ProfileReadUtc > now.UtcDateTime.AddDays(-1)) return;
-        UserPlans.SetProfile(user, await mailbox.GetUserAsync(ct), now);
-        await db.SaveChangesAsync(ct);
     }
 
     private static Task<bool> Owns(AppDb db, UserRecord user, string processKey, CancellationToken ct) =>

@@ -33,7 +33,14 @@ public static class UserPlans
         WorkingHours = user.WorkingHoursJson is { } hours ? JsonSerializer.Deserialize<WorkingHours>(hours, PlanJson.Options) : null,
     };
 
-    public static void SetProfile(UserRecord user, UserProfile profile, DateTimeOffset now)
+    /// <summary>Reads the user's name, zone and working hours from the mailbox when never read or a day old.</summary>
+    public static async Task RefreshProfileAsync(IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (user.ProfileReadUtc is { } read && read >= now.UtcDateTime.AddDays(-1)) return;
+        SetProfile(user, await mailbox.GetUserAsync(cancellationToken), now);
+    }
+
+    private static void SetProfile(UserRecord user, UserProfile profile, DateTimeOffset now)
     {
         user.Address = profile.Address ?? user.Address;
         user.DisplayName = profile.DisplayName ?? user.DisplayName;
@@ -127,17 +134,17 @@ public static class UserPlans
 
     /// <summary>
     /// Plans every kept process of the user, with the mail since the earliest (Inbox, Sent Items, Drafts) read in one
-    /// round trip, and returns that mail too: the writes need its versions.
+    /// round trip (unless <paramref name="mail"/> was just read), and returns that mail too: the writes need its versions.
     /// </summary>
     public static async Task<(IReadOnlyList<PlannedProcess> Plans, IReadOnlyList<GraphMessage> Mail)> PlanAllAsync(AppDb db, IMailboxGateway mailbox,
-        UserRecord user, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken)
+        UserRecord user, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken, IReadOnlyList<GraphMessage>? mail = null)
     {
         var events = await db.Events.Where(e => e.UserId == user.Id).ToListAsync(cancellationToken);
         if (events.Count == 0) return ([], []);
         var since = new DateTimeOffset(events.Min(e => e.StartUtc), TimeSpan.Zero) - MailLead;
         if (since > now - MailLead) since = now - MailLead;
         if (since < now.AddDays(-400)) since = now.AddDays(-400);
-        var mail = await mailbox.ReadMailAsync(since, cancellationToken);
+        mail ??= await mailbox.ReadMailAsync(since, cancellationToken);
         return (await PlanAsync(db, user, events, mail, now, spell, cancellationToken), mail);
     }
 

@@ -111,8 +111,7 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
     private async Task<(UserOutcome, WriteReport)> SweepAsync(AppDb db, IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        if (user.ProfileReadUtc is null || user.ProfileReadUtc < now.UtcDateTime.AddDays(-1))
-            UserPlans.SetProfile(user, await mailbox.GetUserAsync(cancellationToken), now);
+        await UserPlans.RefreshProfileAsync(mailbox, user, now, cancellationToken);
         var first = user.CalendarDeltaLink is null;
         var changes = await mailbox.SyncAsync(new SyncState(user.CalendarDeltaLink, user.InboxDeltaLink, user.SentDeltaLink),
             now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), cancellationToken);

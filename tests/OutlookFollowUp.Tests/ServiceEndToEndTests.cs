@@ -94,6 +94,29 @@ public class ServiceEndToEndTests
     }
 
     [Fact]
+    public async Task AnAcceptedReminderIsInTheCalendarAtOnce()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        var box = server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        var invite = server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
+            Person("Maya Patel", "maya.patel@contoso.com"), Person("Sam Ortiz", "sam.ortiz@contoso.com")))!;
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0").WithClock(clock);
+        var client = service.ClientFor(Jordan);
+        var view = JsonNode.Parse(await client.GetStringAsync($"/api/events/{(string)invite["id"]!}/plan"))!;
+        var key = (string)view["processKey"]!;
+        var reminder = view["plan"]!["steps"]!.AsArray().First(st => st!["reminder"] is not null && (string?)st["status"] == "due")!;
+
+        var accepted = await client.PostAsync($"/api/processes/{Uri.EscapeDataString(key)}/reminders/{(string)reminder["key"]!}/accept", null);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var result = JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!;
+        Assert.Equal(1, (int)result["writes"]!["created"]!);
+        lock (box.Gate) Assert.Single(box.Events.Values, e => Key(e) == (string)reminder["key"]!);
+        var facts = JsonNode.Parse(await client.GetStringAsync($"/api/processes/{Uri.EscapeDataString(key)}/facts"))!;
+        Assert.Contains((string)reminder["key"]!, facts["acceptedSteps"]!.AsArray().Select(k => (string?)k));
+    }
+
+    [Fact]
     public async Task AnIdleMailboxCostsOneGraphRequestPerPass()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
