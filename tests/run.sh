@@ -11,6 +11,8 @@ mkdir -p "$log_dir"
 need=()
 [ -e /usr/share/hunspell/en_US.dic ] || need+=(hunspell-en-us)
 ldconfig -p 2>/dev/null | grep -q 'libhunspell-1.7.so.0' || need+=(libhunspell-1.7-0)
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+[ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "tests/run.sh: missing Debian packages: ${need[*]}; run as root, or install them first" >&2
@@ -23,6 +25,23 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# --- a throwaway PostgreSQL server on loopback, for the tests that run the service on it -------------------------
+# The tests make a database each (OFU_POSTGRES names the server); the server and its files go when the script ends.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pg_dir=$(mktemp -d /tmp/ofu-pg.XXXXXX)
+pg_port=$(( 20000 + RANDOM % 20000 ))
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -ne 0 ] || chown postgres "$pg_dir"
+stop_pg() { as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
+trap stop_pg EXIT
+as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --no-locale >"$log_dir/pg-initdb.log" 2>&1 \
+  || { echo "tests/run.sh: initdb failed:"; cat "$log_dir/pg-initdb.log"; exit 1; }
+as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+  || { echo "tests/run.sh: PostgreSQL did not start:"; cat "$pg_dir/server.log"; exit 1; }
+export OFU_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
+echo "== PostgreSQL $("$pg_bin/postgres" --version | awk '{ print $3 }') on 127.0.0.1:$pg_port"
 
 # --- build and unit/integration tests -------------------------------------------------------------------------
 echo "== build"

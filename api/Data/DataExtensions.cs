@@ -36,7 +36,13 @@ public static class DataExtensions
     {
         if (!services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Migrate) return;
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+        // Npgsql's migrator finds out whether its history table exists by reading it, so every first start on a new
+        // PostgreSQL database logged a failed command as an error (npgsql/efcore.pg#3407). A real failure still ends
+        // the start with its own message; only the migrator's log entry is lowered.
+        var options = new DbContextOptionsBuilder<AppDb>(scope.ServiceProvider.GetRequiredService<DbContextOptions<AppDb>>())
+            .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug)))
+            .Options;
+        await using var db = new AppDb(options);
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {

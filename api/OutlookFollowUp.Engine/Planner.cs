@@ -613,13 +613,17 @@ internal sealed class PlanBuilder
 
     // ---- steps --------------------------------------------------------------------------------------------------
 
+    // Graph reports last-modified times to the tick, stores keep them to the microsecond (PostgreSQL) or coarser; a
+    // user's edit comes seconds after the product's write, never within a millisecond of it.
+    private static readonly TimeSpan StoredTimePrecision = TimeSpan.FromMilliseconds(1);
+
     private MailboxItem? Written(Dictionary<string, Mail> byKey, string key)
     {
         if (!byKey.TryGetValue(key, out var m) || m.Message.Id is null) return null;
         var sent = m.Message.IsDraft == false;
         var modified = m.Message.LastModifiedDateTime;
         var edited = !sent && modified is { } lm && (_recorded.TryGetValue(m.Message.Id, out var rec)
-            ? lm > rec
+            ? lm - rec > StoredTimePrecision
             : m.Message.CreatedDateTime is { } created && lm - created > TimeSpan.FromMinutes(1));
         return new MailboxItem(m.Message.Id, sent, edited, sent ? m.Message.SentDateTime ?? m.At : null);
     }

@@ -68,13 +68,16 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
 
     public async Task<SandboxResponse> HandleAsync(SandboxRequest request, CancellationToken cancellationToken = default)
     {
+        SandboxResponse response;
         if (request.Path.Trim('/').Equals("$batch", StringComparison.OrdinalIgnoreCase) && request.Method == "POST")
         {
-            var response = await BatchAsync(request, cancellationToken);
+            response = await BatchAsync(request, cancellationToken);
             _log.Enqueue(new SandboxLogEntry(time.GetUtcNow(), "", request.Method, "/$batch", response.Status, false));
-            return response;
         }
-        return await HandleOneAsync(request, inBatch: false, cancellationToken);
+        else response = await HandleOneAsync(request, inBatch: false, cancellationToken);
+        // The work is done: the answer takes its time to travel whether or not anyone still waits for it.
+        if (options.ResponseLatency > TimeSpan.Zero) await Task.Delay(options.ResponseLatency, time, CancellationToken.None);
+        return response;
     }
 
     private async Task<SandboxResponse> HandleOneAsync(SandboxRequest request, bool inBatch, CancellationToken cancellationToken)

@@ -16,8 +16,14 @@ public sealed class SandboxOptions
     /// <summary>How long a throttled client is asked to wait.</summary>
     public double RetryAfterSeconds { get; set; } = 1.5;
 
-    /// <summary>Added to every Graph request, to model a real service's latency.</summary>
+    /// <summary>Added to every Graph request before its work is done, to model a real service's latency.</summary>
     public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Added to every HTTP request after its work is done: the answer's way back. A client that gives up or dies
+    /// meanwhile never learns that its write happened, as with a real network.
+    /// </summary>
+    public TimeSpan ResponseLatency { get; set; } = TimeSpan.Zero;
 
     /// <summary>Messages per page when the client gives no $top (Graph's default is 10).</summary>
     public int DefaultPageSize { get; set; } = 10;

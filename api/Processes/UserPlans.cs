@@ -326,8 +326,16 @@ public static class UserPlans
             if (plan.Process.State is not (ProcessState.NotInterview or ProcessState.MovedOn) && later > now.AddDays(1)) later = now.AddDays(1);
             if (later != DateTimeOffset.MaxValue && (wake is null || later < wake)) wake = later;
         }
-        user.WakeUtc = wake?.UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
+        // The pane may have saved new settings while this plan was made from the row read before: then the next pass
+        // replans at once (the wake-up the pane set may already be overwritten by this pass). Otherwise a wake-up still
+        // ahead is kept when sooner than this plan's. Done in the database: the tracked row may be older than it.
+        var at = now.UtcDateTime;
+        var planned = wake?.UtcDateTime;
+        var settingsUsed = db.Entry(user).Property(u => u.SettingsJson).OriginalValue;
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.WakeUtc,
+            u => u.SettingsJson != settingsUsed ? at
+                : u.WakeUtc != null && u.WakeUtc > at && (planned == null || u.WakeUtc < planned) ? u.WakeUtc : planned), cancellationToken);
     }
 
     /// <summary>An enum as the JSON names it ("needs-review"), so the database, the page and the API speak alike.</summary>

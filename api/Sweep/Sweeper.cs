@@ -104,6 +104,12 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
             log.LogWarning("Sweeping user {UserId} failed ({Failures} in a row): {Error}", id, user.Failures, user.LastError);
         }
         user.LastSweepUtc = now.UtcDateTime;
+        // A pass that outlived its lease must not overwrite what the new holder saved (its schedule, its back-off).
+        if (!await Leases.RenewAsync(db, id, Owner, time.GetUtcNow().UtcDateTime, o.Lease, CancellationToken.None))
+        {
+            log.LogWarning("Lost the lease on user {UserId} during the pass; another instance sweeps it", id);
+            return (UserOutcome.LeaseLost, writes);
+        }
         await db.SaveChangesAsync(CancellationToken.None);
         return await Leases.ReleaseAsync(db, id, Owner, CancellationToken.None) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
     }

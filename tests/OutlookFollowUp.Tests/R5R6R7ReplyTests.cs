@@ -173,6 +173,19 @@ public class R5R6R7ReplyTests
     }
 
     [Fact]
+    public void AWriteTimeTheDatabaseKeptToTheMicrosecondIsNotTakenForAnEdit()
+    {
+        var key = Plan("2026-03-17T17:00:00Z").FollowUp(1).Key;
+        // Graph reports 7 fractional digits; PostgreSQL keeps 6. The stored time is then a few ticks before Graph's.
+        var draft = A.Draft(A.Dana, key, "2026-03-17T16:00:00Z", lastModified: "2026-03-17T16:02:00.1234567Z");
+        var input = A.Input("2026-03-18T18:00:00Z", [Tuesday], [draft, Rejection()]) with
+        {
+            Written = [new RecordedWrite(key, draft.Id!, A.Utc("2026-03-17T16:02:00.123456Z"))],
+        };
+        Assert.True(A.Plan(input).FollowUp(1).WithdrawDraft);
+    }
+
+    [Fact]
     public void ARejectionGetsOneGraciousReplyInItsThreadThatAsksForFeedback()
     {
         var rejection = Rejection();
