@@ -21,6 +21,7 @@ public static class SweepCommand
             "--urls", "http://127.0.0.1:0", "--Sweep:Enabled", "false",
             // The pass's own summary is the output; the host's start-up chatter is not.
             "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning",
+            "--Logging:Console:LogToStandardErrorThreshold", "Trace",
         };
         for (var i = 1; i < args.Length; i++)
         {
