@@ -2,6 +2,7 @@ using OutlookFollowUp.Api.Cli;
 using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.Api.Demo;
 using OutlookFollowUp.Api.Guards;
+using OutlookFollowUp.Api.Pane;
 using OutlookFollowUp.Api.Plans;
 using OutlookFollowUp.Api.Problems;
 using OutlookFollowUp.Api.Processes;
@@ -10,9 +11,12 @@ using OutlookFollowUp.Api.SignIn;
 using OutlookFollowUp.Api.Spelling;
 using OutlookFollowUp.Api.Sweep;
 
-// Verbs: `plan FILE` prints the engine's plan for a scenario (no host); `sweep --once` runs one pass of the sweep.
+// Verbs: `plan FILE` prints the engine's plan for a scenario (no host); `manifest` writes the Outlook manifest;
+// `sweep --once` runs one pass of the sweep.
 if (PlanCommand.Handles(args))
     return PlanCommand.Run(args, Console.In, Console.Out, Console.Error);
+if (ManifestCommand.Handles(args))
+    return ManifestCommand.Run(args, Console.Out, Console.Error);
 DateTimeOffset? sweepAt = null;
 var sweepOnce = SweepCommand.Handles(args);
 if (sweepOnce)
@@ -69,6 +73,7 @@ app.MapOpenApi();
 app.MapPlans();
 app.MapProcesses();
 app.MapSettings();
+app.MapPane(mode);
 if (mode.Demo) await app.UseDemoAsync(mode);
 else app.MapSamplePage();
 

@@ -13,6 +13,9 @@ need=()
 ldconfig -p 2>/dev/null | grep -q 'libhunspell-1.7.so.0' || need+=(libhunspell-1.7-0)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "tests/run.sh: missing Debian packages: ${need[*]}; run as root, or install them first" >&2
@@ -25,6 +28,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# The real office.js (npm), for the browser test that loads the pane outside Office.
+if [ ! -d tests/browser/node_modules/@microsoft/office-js ]; then
+  echo "== npm ci (tests/browser)"
+  npm ci --prefix tests/browser --no-audit --no-fund >"$log_dir/npm.log" 2>&1 || { cat "$log_dir/npm.log"; exit 1; }
+fi
 
 # --- a throwaway PostgreSQL server on loopback, for the tests that run the service on it -------------------------
 # The tests make a database each (OFU_POSTGRES names the server); the server and its files go when the script ends.

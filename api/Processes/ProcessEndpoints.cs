@@ -32,6 +32,7 @@ public static class ProcessEndpoints
             .RequireAuthorization(SignIn.SignInExtensions.PanePolicy).RequireRateLimiting(Guards.GuardExtensions.PerUser);
         group.MapGet("/events/{eventId}/plan", ForEvent);
         group.MapGet("/processes", List);
+        group.MapGet("/people/{address}/process", ForPerson);
         group.MapGet("/processes/{processKey}", Get);
         group.MapGet("/processes/{processKey}/facts", GetFacts);
         group.MapPut("/processes/{processKey}/facts", PutFacts).WithMetadata(new RequestSizeLimitAttribute(MaxFactsBytes));
@@ -71,6 +72,26 @@ public static class ProcessEndpoints
         return mine is null
             ? NotFound("This event cannot be planned", "Its start or end could not be read.")
             : TypedResults.Ok(View(mine));
+    }
+
+    /// <summary>
+    /// The process a message belongs to, by its sender (the pane opened on an employer's reply or a meeting request):
+    /// the process with that person in it, else the latest with someone of the same company domain.
+    /// </summary>
+    public static async Task<Results<Ok<ProcessView>, ProblemHttpResult>> ForPerson(string address, [AsParameters] PaneServices s, CancellationToken ct)
+    {
+        var who = address.Trim().ToLowerInvariant();
+        if (who.Length > 320 || who.Count(c => c == '@') != 1) return NotFound("No process with this person", "Send the sender's e-mail address.");
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        var (plans, _) = await PlanAsync(s, user, ct);
+        var candidates = plans.Where(p => p.Plan.Process.State != ProcessState.NotInterview)
+            .OrderByDescending(p => p.Plan.Process.Rounds.Count > 0 ? p.Plan.Process.Rounds[^1].StartUtc : DateTimeOffset.MinValue).ToList();
+        static IEnumerable<string> Everyone(Plan plan) => plan.Process.Rounds.SelectMany(r => r.Interviewers).Select(p => p.Address)
+            .Concat(plan.Steps.SelectMany(st => st.Recipients).Select(p => p.Address)).OfType<string>().Select(a => a.ToLowerInvariant());
+        var domain = who[(who.IndexOf('@') + 1)..];
+        var match = candidates.FirstOrDefault(p => Everyone(p.Plan).Contains(who))
+            ?? (People.IsFreeMail(who) ? null : candidates.FirstOrDefault(p => Everyone(p.Plan).Any(a => a.EndsWith("@" + domain, StringComparison.Ordinal))));
+        return match is null ? NotFound("No process with this person", "Open the interview's calendar item to start one.") : TypedResults.Ok(View(match));
     }
 
     /// <summary>The dashboard: every process of the user's, the next step first.</summary>

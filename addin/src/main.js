@@ -1,0 +1,144 @@
+// The pane's start and its flow: which item Outlook opened it on, what to ask the service, what to show.
+import { show } from './dom.js';
+import { createSignIn } from './auth.js';
+import { createApi } from './api.js';
+import * as ui from './view.js';
+
+const root = document.getElementById('app');
+let api;
+let getToken;
+let office = null;
+let current = null; // the process shown, as the service last returned it
+
+start();
+
+async function start() {
+  show(root, ui.loading());
+  office = await officeReady();
+  let config;
+  try {
+    const response = await fetch('config.json');
+    if (!response.ok) throw new Error(String(response.status));
+    config = await response.json();
+  } catch {
+    fail({ kind: 'unreachable', message: 'OutlookFollowUp cannot be reached. Check your connection, then choose Try again.' }, start);
+    return;
+  }
+  getToken = createSignIn(config, office);
+  api = createApi(getToken);
+  await openWhatOutlookShows();
+}
+
+/** Office.js reports its host when it runs inside Office; in a plain browser it reports none (or never loads). */
+function officeReady() {
+  if (!window.Office?.onReady) return Promise.resolve(null);
+  const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 5000));
+  const ready = window.Office.onReady().then((info) => (info?.host ? window.Office : null), () => null);
+  return Promise.race([ready, timeout]);
+}
+
+async function openWhatOutlookShows() {
+  const item = office?.context?.mailbox?.item;
+  if (!item) return openDashboard();
+  await attempt(openWhatOutlookShows, async () => {
+    if (item.itemType === 'appointment') {
+      const id = await itemId(item);
+      if (!id) return openDashboard('Save the meeting first: the plan appears once it is in your calendar.');
+      return showPlan(await api.planForEvent(office.context.mailbox.convertToRestId(id, office.MailboxEnums?.RestVersion?.v2_0 ?? 'v2.0')));
+    }
+    const sender = item.from?.emailAddress ?? item.sender?.emailAddress;
+    if (!sender) return openDashboard();
+    try {
+      return showPlan(await api.planForPerson(sender));
+    } catch (error) {
+      if (error.kind !== 'not-found') throw error;
+      return openDashboard('This message is not part of an interview process yet. Open the interview in your calendar to start one.');
+    }
+  });
+}
+
+// A meeting the user organizes is a compose form: its id exists only once saved (Mailbox 1.8).
+function itemId(item) {
+  if (item.itemId) return Promise.resolve(item.itemId);
+  if (!item.getItemIdAsync) return Promise.resolve(null);
+  return new Promise((resolve) => item.getItemIdAsync((r) => resolve(r.status === 'succeeded' ? r.value : null)));
+}
+
+async function openDashboard(note) {
+  current = null;
+  await attempt(() => openDashboard(note), async () => {
+    const items = await api.processes();
+    show(root, ui.dashboard(items, { open: (key) => attempt(() => openProcess(key), () => openProcess(key)) }, note));
+    root.querySelector('h1')?.focus();
+  });
+}
+
+async function openProcess(key) {
+  show(root, ui.loading());
+  showPlan(await api.process(key), null, true);
+}
+
+function showPlan(view, message, fromList = current?.fromList ?? false) {
+  current = { ...view, fromList };
+  const focusedBefore = document.activeElement?.dataset?.key;
+  show(root, ui.plan(view, handlers(fromList), message));
+  if (!focusedBefore || !root.contains(document.activeElement)) root.querySelector('h1')?.focus();
+}
+
+function handlers(fromList) {
+  const inOutlook = Boolean(office?.context?.mailbox?.displayMessageForm);
+  const key = () => current.processKey;
+  const act = (label, run) => () => attempt(null, async () => {
+    root.setAttribute('aria-busy', 'true');
+    try {
+      await run();
+    } finally {
+      root.setAttribute('aria-busy', 'false');
+    }
+  }, label);
+  return {
+    openDraft: inOutlook ? (restId) => office.context.mailbox.displayMessageForm(
+      office.context.mailbox.convertToEwsId(restId, office.MailboxEnums?.RestVersion?.v2_0 ?? 'v2.0')) : null,
+    draftNow: act('drafting', async () => {
+      const result = await api.draftNow(key());
+      const n = result.writes.created + result.writes.alreadyThere;
+      showPlan(result.view, n === 1 ? 'One draft is in your Drafts folder.' : `${n} drafts are in your Drafts folder.`);
+    }),
+    accept: (step) => act('accepting', async () => showPlan((await api.accept(key(), step)).view, 'Added to your calendar.'))(),
+    dismiss: (step) => act('dismissing', async () => showPlan((await api.dismiss(key(), step)).view, 'Reminder dismissed.'))(),
+    markInterview: (yes) => act('saving', async () => showPlan(await api.saveFacts(key(), { ...current.facts, isInterview: yes }), 'Saved.'))(),
+    saveFacts: (facts) => act('saving', async () => {
+      try {
+        showPlan(await api.saveFacts(key(), facts), 'Saved. The plan below follows what you entered.');
+      } catch (error) {
+        if (error.kind !== 'invalid') throw error;
+        const status = root.querySelector('#facts-status');
+        status.className = 'spelling';
+        status.textContent = Object.values(error.errors).flat().join(' ');
+      }
+    })(),
+    backToList: fromList || !office?.context?.mailbox?.item ? () => openDashboard() : null,
+  };
+}
+
+/** Runs a step of the flow; any failure becomes a message that says what to do, with a retry. */
+async function attempt(retry, run) {
+  try {
+    await run();
+  } catch (error) {
+    fail(error, retry ?? (() => (current ? showPlan(current) : openWhatOutlookShows())));
+  }
+}
+
+function fail(error, retry) {
+  const signIn = async () => {
+    try {
+      await getToken({ claims: error.claims, fresh: true });
+      await retry();
+    } catch (again) {
+      fail(again, retry);
+    }
+  };
+  show(root, ui.problem(error, { retry, signIn }));
+  root.querySelector('h1')?.focus();
+}

@@ -1,0 +1,345 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using OutlookFollowUp.Api.Sweep;
+using static Microsoft.Playwright.Assertions;
+
+namespace OutlookFollowUp.Tests;
+
+/// <summary>
+/// The task pane in a real browser (Debian's Chromium), against the real service and the sandbox mailbox, with a fake
+/// Office host in place of Outlook: what a job seeker sees and does, by mouse and by keyboard.
+/// </summary>
+[Collection("browser")]
+public sealed class PaneBrowserTests(BrowserFixture browser)
+{
+    private const string Jordan = "jordan.lee@outlook.com";
+    private static JsonObject Maya => ServiceEndToEndTests.Person("Maya Patel", "maya.patel@contoso.com");
+
+    private static async Task<(PaneHost Host, string EventId, ManualClock Clock)> InterviewEndedAsync(string subject = "Interview: Data Engineer at Contoso",
+        string interviewerName = "Sam Ortiz")
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z")); // an hour after the interview, in Los Angeles
+        var host = await PaneHost.StartAsync(clock);
+        host.Graph.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        var invite = host.Graph.Sandbox.DeliverEvent(Jordan, ServiceEndToEndTests.Interview(subject, "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
+            Maya, ServiceEndToEndTests.Person("Jordan Lee", Jordan), ServiceEndToEndTests.Person(interviewerName, "sam.ortiz@contoso.com"),
+            ServiceEndToEndTests.Person("Ana Silva", "ana.silva@contoso.com")))!;
+        return (host, (string)invite["id"]!, clock);
+    }
+
+    private static string Token => TestTokens.For("tenant-1", "oid-" + Jordan, Jordan);
+
+    private static FakeOffice OnEvent(string eventId) => new() { Item = new { itemType = "appointment", itemId = eventId }, Token = Token };
+
+    private static List<JsonObject> Items(PaneHost host, bool events)
+    {
+        var box = host.Graph.Sandbox.Find(Jordan)!;
+        lock (box.Gate) return (events ? box.Events.Values : box.Messages.Values).Select(m => (JsonObject)m.DeepClone()).ToList();
+    }
+
+    private static string? Key(JsonObject item) => (string?)item["singleValueExtendedProperties"]?[0]?["value"];
+
+    private static async Task AssertAccessibleAsync(IPage page, string state)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}").ToList();
+        Assert.True(serious.Count == 0, $"axe found in the {state} state:\n{string.Join("\n", serious)}");
+    }
+
+    [Fact]
+    public async Task OnAnEndedInterviewItShowsEveryInterviewerAndDraftsTheirThankYous()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId));
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
+        foreach (var name in new[] { "Maya Patel", "Sam Ortiz", "Ana Silva" })
+            await Expect(page.Locator("li[data-step^='ofu1-ty-']").Filter(new() { HasText = name })).ToContainTextAsync("Ready to draft");
+        await AssertAccessibleAsync(page, "plan");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Draft them now" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("drafts are in your Drafts folder");
+        var drafts = Items(host, events: false).Where(m => Key(m)?.StartsWith("ofu1-ty-") == true).ToList();
+        Assert.Equal(["ana.silva@contoso.com", "maya.patel@contoso.com", "sam.ortiz@contoso.com"],
+            drafts.Select(d => (string)d["toRecipients"]![0]!["emailAddress"]!["address"]!).Order().ToList());
+
+        // Each interviewer's line now opens its draft in Outlook.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the draft to Sam Ortiz" }).ClickAsync();
+        var opened = await page.EvaluateAsync<string>("() => window.__officeCalls.filter(c => c[0] === 'displayMessageForm').map(c => c[1])[0]");
+        Assert.Equal((string)drafts.Single(d => (string?)d["toRecipients"]![0]!["emailAddress"]!["address"] == "sam.ortiz@contoso.com")["id"]!, opened);
+        await AssertAccessibleAsync(page, "plan after drafting");
+        foreach (var width in new[] { 320, 450 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, $"pane-plan-{width}.png"), FullPage = true });
+        }
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task AnAcceptedReminderIsInTheCalendar()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId));
+
+        var accept = page.GetByRole(AriaRole.Button, new() { Name = "Accept: Connect with Sam Ortiz on LinkedIn" });
+        await accept.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync("Added to your calendar.");
+        var reminder = Assert.Single(Items(host, events: true), e => Key(e)?.StartsWith("ofu1-li-") == true);
+        Assert.Equal("Connect with Sam Ortiz on LinkedIn", (string?)reminder["subject"]);
+        await Expect(page.Locator("li", new() { HasText = "Connect with Sam Ortiz on LinkedIn" })).ToContainTextAsync("In your calendar");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task SettingADecisionDateMovesTheFollowUp()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId));
+        var followUp = page.Locator("li[data-step^='ofu1-fu-']").First;
+        var before = await followUp.InnerTextAsync();
+
+        await page.GetByLabel("Decision expected by").FillAsync("2026-12-04");
+        await page.GetByLabel("Why you fit, in one sentence").FillAsync("I have run data platforms like yours for five years.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(page.GetByText("They expect to decide by Friday, December 4.")).ToBeVisibleAsync();
+        var after = await page.Locator("li[data-step^='ofu1-fu-']").First.InnerTextAsync();
+        Assert.NotEqual(before, after);
+        Assert.Contains("2026-12-04", after); // the reason names the date they gave
+        Assert.Contains("Mon, Dec 7", after); // the first business day after it
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task OnARejectionItShowsTheGraciousReplyDraft()
+    {
+        var (host, _, clock) = await InterviewEndedAsync();
+        await using var _ = host;
+        using (var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) })
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            (await http.GetAsync("/api/me")).EnsureSuccessStatusCode();
+        }
+        host.Graph.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "Your application for Data Engineer",
+            ["from"] = Maya.DeepClone(),
+            ["toRecipients"] = new JsonArray(ServiceEndToEndTests.Person("Jordan Lee", Jordan)),
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thank you for your time. Unfortunately, we have decided to move forward with other candidates." },
+        });
+        clock.Advance(TimeSpan.FromDays(2));
+        await host.Services.GetRequiredService<Sweeper>().RunOnceAsync(clock.GetUtcNow());
+
+        var office = new FakeOffice { Item = new { itemType = "message", from = new { emailAddress = "maya.patel@contoso.com", displayName = "Maya Patel" } }, Token = Token };
+        var (page, errors) = await host.OpenAsync(browser.Browser, office);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("header")).ToContainTextAsync("Not selected");
+        var reply = page.Locator("li[data-step^='ofu1-rr-']");
+        await Expect(reply).ToContainTextAsync("Reply to their decision to Maya Patel");
+        await Expect(reply).ToContainTextAsync("Draft ready");
+        await reply.GetByRole(AriaRole.Button).ClickAsync();
+        var opened = await page.EvaluateAsync<string>("() => window.__officeCalls.filter(c => c[0] === 'displayMessageForm').map(c => c[1])[0]");
+        Assert.Equal((string)Items(host, events: false).Single(m => Key(m)?.StartsWith("ofu1-rr-") == true)["id"]!, opened);
+        await AssertAccessibleAsync(page, "rejection");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task HostileSubjectsAndNamesAreShownAsTextAndNothingRuns()
+    {
+        const string name = "<img src=x onerror=\"window.__pwned=1\">";
+        var (host, eventId, _) = await InterviewEndedAsync("Interview <img src=x onerror=\"window.__pwned=2\"> at Contoso", interviewerName: name);
+        await using var _ = host;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
+
+        await Expect(page.Locator("li[data-step^='ofu1-ty-']").Filter(new() { HasText = name })).ToHaveCountAsync(1);
+        Assert.Equal(0, await page.Locator("#app img").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__pwned === undefined"), "a script in the data ran");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task TheMainFlowWorksWithTheKeyboardAlone()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
+
+        async Task TabToAsync(string label)
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await page.Keyboard.PressAsync("Tab");
+                var focused = await page.EvaluateAsync<string>("() => document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent || ''");
+                if (focused.Trim() == label) return;
+            }
+            Assert.Fail($"Tab never reached '{label}'");
+        }
+
+        await TabToAsync("Draft them now");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("drafts are in your Drafts folder");
+        await TabToAsync("Accept: Connect with Ana Silva on LinkedIn");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync("Added to your calendar.");
+        await TabToAsync("In a week");
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync("Save");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("Saved.");
+        Assert.Equal(3, Items(host, events: false).Count(m => Key(m)?.StartsWith("ofu1-ty-") == true));
+        Assert.Single(Items(host, events: true), e => Key(e)?.StartsWith("ofu1-li-") == true);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task AnEventThatIsNotAnInterviewOffersToTreatItAsOne()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        await using var host = await PaneHost.StartAsync(clock);
+        host.Graph.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        var standup = ServiceEndToEndTests.Interview("Weekly team sync", "2026-11-17T09:00:00", "2026-11-17T09:30:00", "Pacific Standard Time",
+            ServiceEndToEndTests.Person("Jordan Lee", Jordan), ServiceEndToEndTests.Person("Kim Lee", "kim.lee@outlook.com"));
+        standup["body"]!["content"] = "Our weekly sync.";
+        var id = (string)host.Graph.Sandbox.DeliverEvent(Jordan, standup)!["id"]!;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(id));
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This does not look like an interview" })).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "not an interview");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Treat as an interview" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync("Saved.");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What they told you" })).ToBeVisibleAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task WhenTheServiceCannotBeReachedItSaysSoAndRetries()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId), before: p => p.RouteAsync("**/api/**", r => r.AbortAsync()));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cannot reach OutlookFollowUp" })).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "unreachable");
+        await page.UnrouteAsync("**/api/**");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
+        Assert.All(errors, e => Assert.Contains("net::ERR_FAILED", e)); // the browser's own report of the aborted request
+    }
+
+    [Fact]
+    public async Task AConsentChallengeSendsTheClaimsBackToOfficeSignIn()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        const string claims = "{\"access_token\":{\"acrs\":{\"essential\":true,\"value\":\"c1\"}}}";
+        var problem = new JsonObject
+        {
+            ["type"] = "https://outlookfollowup.app/problems/sign-in-required", ["title"] = "Sign-in required", ["status"] = 403,
+            ["detail"] = "Your organization asks you to sign in again with multi-factor authentication.", ["claims"] = claims,
+        }.ToJsonString();
+        var (page, _) = await host.OpenAsync(browser.Browser, OnEvent(eventId), before: p => p.RouteAsync("**/api/events/**", r =>
+            r.FulfillAsync(new() { Status = 403, ContentType = "application/problem+json", Body = problem }), new() { Times = 1 }));
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Permission needed" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("multi-factor authentication");
+        await AssertAccessibleAsync(page, "consent needed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
+        var challenge = await page.EvaluateAsync<string>("() => window.__officeCalls.filter(c => c[0] === 'getAccessToken').map(c => c[1].authChallenge).find(Boolean)");
+        Assert.Equal(claims, challenge);
+    }
+
+    [Fact]
+    public async Task NotSignedInToOfficeSaysWhatToDo()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId) with { SsoError = 13001 });
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not signed in" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Sign in to Office");
+        await AssertAccessibleAsync(page, "not signed in");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task WhereSsoIsNotAvailableItSignsInThroughAnOfficeDialog()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var config = new JsonObject { ["signIn"] = "office", ["clientId"] = "3f2a9c1e-8b7d-4e6f-a5c4-1d2e3f4a5b6c", ["authority"] = "https://login.microsoftonline.com/common", ["scope"] = "api://x/access_as_user" };
+        var office = OnEvent(eventId) with { SsoError = 13003, Token = null, DialogToken = Token };
+        var (page, errors) = await host.OpenAsync(browser.Browser, office, before: p => p.RouteAsync("**/pane/config.json", r =>
+            r.FulfillAsync(new() { ContentType = "application/json", Body = config.ToJsonString() })));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
+        var dialog = await page.EvaluateAsync<string>("() => window.__officeCalls.find(c => c[0] === 'displayDialogAsync')[1]");
+        Assert.Equal(host.BaseUrl + "/pane/signin.html", dialog);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task WithNoItemSelectedItShowsTheDashboard()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        using (var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) })
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            (await http.GetAsync($"/api/events/{eventId}/plan")).EnsureSuccessStatusCode();
+        }
+        // The pane pinned in Outlook with nothing selected: every process, and each one's plan a click away.
+        var (page, errors) = await host.OpenAsync(browser.Browser, new FakeOffice { Token = Token }, width: 450);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your interview processes" })).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "dashboard");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.Screenshots, "pane-dashboard-450.png"), FullPage = true });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Contoso" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "All your interview processes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your interview processes" })).ToBeVisibleAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task TheRealOfficeJsOutsideOfficeGivesAHelpfulMessageAndNoConsoleError()
+    {
+        var officeDist = Path.Combine(Report.FindRoot(), "tests", "browser", "node_modules", "@microsoft", "office-js", "dist");
+        Assert.True(Directory.Exists(officeDist), $"the real office.js is expected at {officeDist}: tests/run.sh installs it with npm");
+        var (host, _, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 700 } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        page.PageError += (_, e) => errors.Add(e);
+        // Microsoft's CDN, served from the npm package: office.js and the files it loads beside itself.
+        await page.RouteAsync("https://appsforoffice.microsoft.com/**", async route =>
+        {
+            var name = new Uri(route.Request.Url).AbsolutePath.Replace("/lib/1/hosted/", "");
+            var file = Path.Combine(officeDist, name);
+            if (File.Exists(file)) await route.FulfillAsync(new() { Path = file, ContentType = "text/javascript" });
+            else await route.FulfillAsync(new() { Status = 404 });
+        });
+        await page.GotoAsync(host.BaseUrl + "/pane/taskpane.html");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-in not available here" })).ToBeVisibleAsync(new() { Timeout = 15000 });
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Open OutlookFollowUp from Outlook");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void ThePanesOwnJsAndCssStayUnder60Kilobytes()
+    {
+        var addin = Path.Combine(Report.FindRoot(), "addin");
+        var files = Directory.GetFiles(addin, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".js") || f.EndsWith(".css")).ToList();
+        Assert.NotEmpty(files);
+        var total = files.Sum(f => new FileInfo(f).Length);
+        Assert.True(total < 60 * 1024, $"the pane's JS and CSS total {total} bytes");
+    }
+}
