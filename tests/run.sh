@@ -95,8 +95,9 @@ if [ "$ok" -eq 1 ]; then
     sleep 0.5
   done
 fi
-if [ "$demo" -eq 1 ] && curl -fsS "http://127.0.0.1:$port/" | grep -q "Onsite interview\|Fabrikam"; then
-  echo "dotnet run --project api serves the demo page, the demo's plans as JSON and /healthz"
+if [ "$demo" -eq 1 ] && curl -fsS "http://127.0.0.1:$port/" | grep -q "Onsite interview\|Fabrikam" \
+   && curl -fsS "http://127.0.0.1:$port/pane/taskpane.html" | grep -q 'src/main.js'; then
+  echo "dotnet run --project api serves the demo page, the demo's plans as JSON, the task pane and /healthz"
 else
   echo "FAIL: dotnet run --project api did not serve the demo"; cat "$log_dir/server.log"; smoke_failed=1
 fi

@@ -34,7 +34,8 @@ public static class DemoPage
         var intro = plans.Count == 0
             ? "The first sweep is reading the demo mailbox: refresh in a moment."
             : "The demo mailbox of Alex Rivera (a sandbox, served by this server), as the sweep found it. Drafts it wrote are in the sandbox's Drafts folder; "
-              + "the same plans as JSON: <a href=\"/demo/processes\">/demo/processes</a>.";
+              + "the same plans as JSON: <a href=\"/demo/processes\">/demo/processes</a>; the task pane, outside Outlook: "
+              + "<a href=\"/pane/taskpane.html\">/pane/taskpane.html</a>.";
         return TypedResults.Content(Page(intro, plans.Where(p => p.Plan.Process.State != ProcessState.NotInterview).Select(p => p.Plan).ToList()), "text/html; charset=utf-8");
     }
 

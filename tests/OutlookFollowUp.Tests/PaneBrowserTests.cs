@@ -307,30 +307,65 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         Assert.Empty(errors);
     }
 
-    [Fact]
-    public async Task TheRealOfficeJsOutsideOfficeGivesAHelpfulMessageAndNoConsoleError()
+    /// <summary>Microsoft's CDN, served from the npm package: office.js and the files it loads beside itself.</summary>
+    private static async Task<(IPage Page, List<string> Errors)> WithRealOfficeJsAsync(IBrowser browser, string url)
     {
         var officeDist = Path.Combine(Report.FindRoot(), "tests", "browser", "node_modules", "@microsoft", "office-js", "dist");
         Assert.True(Directory.Exists(officeDist), $"the real office.js is expected at {officeDist}: tests/run.sh installs it with npm");
-        var (host, _, _) = await InterviewEndedAsync();
-        await using var _ = host;
-        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 700 } });
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 700 }, Locale = "en-US" });
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
         page.PageError += (_, e) => errors.Add(e);
-        // Microsoft's CDN, served from the npm package: office.js and the files it loads beside itself.
         await page.RouteAsync("https://appsforoffice.microsoft.com/**", async route =>
         {
-            var name = new Uri(route.Request.Url).AbsolutePath.Replace("/lib/1/hosted/", "");
-            var file = Path.Combine(officeDist, name);
+            var file = Path.Combine(officeDist, new Uri(route.Request.Url).AbsolutePath.Replace("/lib/1/hosted/", ""));
             if (File.Exists(file)) await route.FulfillAsync(new() { Path = file, ContentType = "text/javascript" });
             else await route.FulfillAsync(new() { Status = 404 });
         });
-        await page.GotoAsync(host.BaseUrl + "/pane/taskpane.html");
+        await page.GotoAsync(url);
+        return (page, errors);
+    }
+
+    [Fact]
+    public async Task TheRealOfficeJsOutsideOfficeGivesAHelpfulMessageAndNoConsoleError()
+    {
+        var (host, _, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await WithRealOfficeJsAsync(browser.Browser, host.BaseUrl + "/pane/taskpane.html");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-in not available here" })).ToBeVisibleAsync(new() { Timeout = 15000 });
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Open OutlookFollowUp from Outlook");
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task InTheDemoTheRealOfficeJsOutsideOutlookShowsTheDashboard()
+    {
+        // The product as `dotnet run --project api` starts it: demo mode, its own sandbox, a fresh database where it runs.
+        var dir = Directory.CreateTempSubdirectory("ofu-demo-");
+        try
+        {
+            await using var demo = await ServiceProcess.StartAsync("demo", new Dictionary<string, string>(), dir.FullName);
+            var (page, errors) = await WithRealOfficeJsAsync(browser.Browser, demo.BaseUrl + "/pane/taskpane.html");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your interview processes" })).ToBeVisibleAsync(new() { Timeout = 15000 });
+            // The first sweep may still be reading the mailbox when the pane asks: the list fills on a reload.
+            for (var i = 0; i < 20 && await page.Locator("#app li").CountAsync() == 0; i++)
+            {
+                await Task.Delay(500);
+                await page.ReloadAsync();
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your interview processes" })).ToBeVisibleAsync(new() { Timeout = 15000 });
+            }
+            await Expect(page.Locator("#app li").Filter(new() { HasText = "Fabrikam" })).ToHaveCountAsync(1);
+            await AssertAccessibleAsync(page, "demo dashboard");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Fabrikam" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -14,12 +14,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServiceProcess(string name, IReadOnlyDictionary<string, string> settings)
+    private ServiceProcess(string name, IReadOnlyDictionary<string, string> settings, string? workingDirectory)
     {
         Name = name;
         var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
             Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["DOTNET_ENVIRONMENT"] = "Development", ["Logging__Console__FormatterName"] = "simple" },
         };
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
@@ -42,9 +43,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service and waits until it answers /healthz.</summary>
-    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
+    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings, string? workingDirectory = null)
     {
-        var service = new ServiceProcess(name, settings);
+        var service = new ServiceProcess(name, settings, workingDirectory);
         var exited = service._process.WaitForExitAsync();
         var first = await Task.WhenAny(service._listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
         if (first != service._listening.Task)
