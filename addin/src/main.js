@@ -91,26 +91,29 @@ function showPlan(view, message, fromList = current?.fromList ?? false) {
 function handlers(fromList) {
   const inOutlook = Boolean(office?.context?.mailbox?.displayMessageForm);
   const key = () => current.processKey;
-  const act = (label, run) => () => attempt(null, async () => {
+  // An action that fails leaves the pane as it was (what the user typed included) with the problem above it.
+  const act = (run) => async function again() {
     root.setAttribute('aria-busy', 'true');
     try {
       await run();
+    } catch (error) {
+      above(error, again);
     } finally {
       root.setAttribute('aria-busy', 'false');
     }
-  }, label);
+  };
   return {
     openDraft: inOutlook ? (restId) => office.context.mailbox.displayMessageForm(
       office.context.mailbox.convertToEwsId(restId, office.MailboxEnums?.RestVersion?.v2_0 ?? 'v2.0')) : null,
-    draftNow: act('drafting', async () => {
+    draftNow: act(async () => {
       const result = await api.draftNow(key());
       const n = result.writes.created + result.writes.alreadyThere;
       showPlan(result.view, n === 1 ? 'One draft is in your Drafts folder.' : `${n} drafts are in your Drafts folder.`);
     }),
-    accept: (step) => act('accepting', async () => showPlan((await api.accept(key(), step)).view, 'Added to your calendar.'))(),
-    dismiss: (step) => act('dismissing', async () => showPlan((await api.dismiss(key(), step)).view, 'Reminder dismissed.'))(),
-    markInterview: (yes) => act('saving', async () => showPlan(await api.saveFacts(key(), { ...current.facts, isInterview: yes }), 'Saved.'))(),
-    saveFacts: (facts) => act('saving', async () => {
+    accept: (step) => act(async () => showPlan((await api.accept(key(), step)).view, 'Added to your calendar.'))(),
+    dismiss: (step) => act(async () => showPlan((await api.dismiss(key(), step)).view, 'Reminder dismissed.'))(),
+    markInterview: (yes) => act(async () => showPlan(await api.saveFacts(key(), { ...current.facts, isInterview: yes }), 'Saved.'))(),
+    saveFacts: (facts) => act(async () => {
       try {
         showPlan(await api.saveFacts(key(), facts), 'Saved. The plan below follows what you entered.');
       } catch (error) {
@@ -131,6 +134,14 @@ async function attempt(retry, run) {
   } catch (error) {
     fail(error, retry ?? (() => (current ? showPlan(current) : openWhatOutlookShows())));
   }
+}
+
+function above(error, retry) {
+  root.querySelector('#action-problem')?.remove();
+  const notice = ui.problem(error, { retry, signIn: () => getToken({ claims: error.claims, fresh: true }).then(retry, (again) => above(again, retry)) }, 'h2');
+  notice.id = 'action-problem';
+  root.prepend(notice);
+  notice.querySelector('h2')?.focus();
 }
 
 function fail(error, retry) {

@@ -22,14 +22,14 @@ export function loading(text = 'Loading your follow-up plan…') {
 }
 
 /** An error that says what to do, with the action that does it. */
-export function problem(error, { retry, signIn }) {
+export function problem(error, { retry, signIn }, level = 'h1') {
   const consent = error.kind === 'consent' || error.kind === 'signed-out' || error.kind === 'cancelled' || error.kind === 'blocked';
   const title = {
     unreachable: 'Cannot reach OutlookFollowUp', consent: 'Permission needed', 'signed-out': 'Not signed in', cancelled: 'Not signed in',
     blocked: 'Sign-in window blocked', unavailable: 'Sign-in not available here', busy: 'Outlook is busy', forbidden: 'Not allowed',
   }[error.kind] ?? 'Something went wrong';
   return h('section', { className: 'notice error', role: 'alert', 'aria-labelledby': 'problem-title' },
-    h('h1', { id: 'problem-title', tabindex: '-1' }, title),
+    h(level, { id: 'problem-title', tabindex: '-1' }, title),
     h('p', {}, error.message),
     h('div', { className: 'actions' },
       consent && signIn ? h('button', { className: 'primary', 'data-key': 'sign-in', onclick: signIn }, 'Sign in') : null,
@@ -111,7 +111,6 @@ function factsForm(view, on) {
     field: h('textarea', { id: `note-${i}`, name: `note-${i}`, spellcheck: 'true', value: facts.interviewerNotes?.[p.address] ?? '' }),
     label: `What stood out with ${p.name || p.address}`,
   }));
-  for (const n of notes) n.field.value = facts.interviewerNotes?.[n.address] ?? '';
   const fit = h('input', { id: 'fit', name: 'fitLine', spellcheck: 'true', value: facts.fitLine ?? '', maxlength: '300' });
   const status = h('p', { role: 'status', className: 'saved', id: 'facts-status' });
 

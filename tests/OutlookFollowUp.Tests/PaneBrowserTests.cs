@@ -32,6 +32,13 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
 
     private static string Token => TestTokens.For("tenant-1", "oid-" + Jordan, Jordan);
 
+    private static async Task AsJordanAsync(PaneHost host, string path)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        (await http.GetAsync(path)).EnsureSuccessStatusCode();
+    }
+
     private static FakeOffice OnEvent(string eventId) => new() { Item = new { itemType = "appointment", itemId = eventId }, Token = Token };
 
     private static List<JsonObject> Items(PaneHost host, bool events)
@@ -122,11 +129,7 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
     {
         var (host, _, clock) = await InterviewEndedAsync();
         await using var _ = host;
-        using (var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) })
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            (await http.GetAsync("/api/me")).EnsureSuccessStatusCode();
-        }
+        await AsJordanAsync(host, "/api/me"); // signs up, as the pane's first request does
         host.Graph.Sandbox.Deliver(Jordan, new JsonObject
         {
             ["subject"] = "Your application for Data Engineer",
@@ -236,6 +239,26 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task ASaveThatFailsKeepsWhatTheUserTypedAndRetries()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, _) = await host.OpenAsync(browser.Browser, OnEvent(eventId));
+        const string fit = "I have run data platforms like yours for five years.";
+        await page.GetByLabel("Why you fit, in one sentence").FillAsync(fit);
+        await page.RouteAsync("**/facts", r => r.AbortAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cannot reach OutlookFollowUp" })).ToBeFocusedAsync();
+        await Expect(page.GetByLabel("Why you fit, in one sentence")).ToHaveValueAsync(fit);
+        await AssertAccessibleAsync(page, "save failed");
+        await page.UnrouteAsync("**/facts");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("Saved.");
+        await Expect(page.GetByLabel("Why you fit, in one sentence")).ToHaveValueAsync(fit);
+    }
+
+    [Fact]
     public async Task AConsentChallengeSendsTheClaimsBackToOfficeSignIn()
     {
         var (host, eventId, _) = await InterviewEndedAsync();
@@ -290,11 +313,7 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
     {
         var (host, eventId, _) = await InterviewEndedAsync();
         await using var _ = host;
-        using (var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) })
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            (await http.GetAsync($"/api/events/{eventId}/plan")).EnsureSuccessStatusCode();
-        }
+        await AsJordanAsync(host, $"/api/events/{eventId}/plan");
         // The pane pinned in Outlook with nothing selected: every process, and each one's plan a click away.
         var (page, errors) = await host.OpenAsync(browser.Browser, new FakeOffice { Token = Token }, width: 450);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your interview processes" })).ToBeVisibleAsync();
