@@ -225,6 +225,43 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task AMaybeInterviewAsksAndTheAnswerMakesThePlan()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        await using var host = await PaneHost.StartAsync(clock);
+        host.Graph.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        var chat = ServiceEndToEndTests.Interview("Chat about the Data Engineer role", "2026-11-17T09:00:00", "2026-11-17T10:00:00", "Pacific Standard Time",
+            Maya, ServiceEndToEndTests.Person("Jordan Lee", Jordan));
+        chat["body"]!["content"] = "Looking forward to talking.";
+        var id = (string)host.Graph.Sandbox.DeliverEvent(Jordan, chat)!["id"]!;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(id));
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Is this an interview?" })).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "maybe an interview");
+        Assert.Equal(0, await page.Locator("li[data-step^='ofu1-ty-']").CountAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, it is an interview" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync("Saved.");
+        await Expect(page.Locator("li[data-step^='ofu1-ty-']").Filter(new() { HasText = "Maya Patel" })).ToContainTextAsync("Ready to draft");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task WordsTheSpellCheckFlagsAreShownWithSuggestions()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId));
+        await page.GetByLabel("Why you fit, in one sentence").FillAsync("I have recieved two awards for data platforms like yours.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+        var spelling = page.Locator("section", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Check the spelling" }) });
+        await Expect(spelling).ToContainTextAsync("recieved");
+        await Expect(spelling).ToContainTextAsync("received");
+        await AssertAccessibleAsync(page, "spelling flagged");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task WhenTheServiceCannotBeReachedItSaysSoAndRetries()
     {
         var (host, eventId, _) = await InterviewEndedAsync();
