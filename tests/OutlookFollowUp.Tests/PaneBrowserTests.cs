@@ -346,6 +346,49 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task TheSignInDialogCompletesTheCodeFlowWithPkceAndHandsTheTokenToThePane()
+    {
+        var (host, _, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        const string authority = "https://login.microsoftonline.com/contoso.onmicrosoft.com";
+        var config = new JsonObject { ["signIn"] = "office", ["clientId"] = "3f2a9c1e-8b7d-4e6f-a5c4-1d2e3f4a5b6c", ["authority"] = authority, ["scope"] = "api://x/access_as_user" };
+        var context = await browser.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.RouteAsync(PaneHost.OfficeJs, r => r.FulfillAsync(new() { ContentType = "text/javascript", Body = PaneHost.Script(new FakeOffice()) }));
+        await page.RouteAsync("**/pane/config.json", r => r.FulfillAsync(new() { ContentType = "application/json", Body = config.ToJsonString() }));
+        // Entra ID, as far as the dialog sees it: the authorize page sends the browser back with a code; the token
+        // endpoint gives a token only for the verifier whose hash came with the authorize request.
+        string? challenge = null, redirect = null;
+        await page.RouteAsync(authority + "/oauth2/v2.0/authorize*", r =>
+        {
+            var q = System.Web.HttpUtility.ParseQueryString(new Uri(r.Request.Url).Query);
+            Assert.Equal("code", q["response_type"]);
+            Assert.Equal("S256", q["code_challenge_method"]);
+            Assert.Contains("api://x/access_as_user", q["scope"]);
+            (challenge, redirect) = (q["code_challenge"], q["redirect_uri"]);
+            return r.FulfillAsync(new() { Status = 302, Headers = new Dictionary<string, string> { ["Location"] = $"{redirect}?code=the-code&state={Uri.EscapeDataString(q["state"]!)}" } });
+        });
+        await page.RouteAsync(authority + "/oauth2/v2.0/token", r =>
+        {
+            var form = System.Web.HttpUtility.ParseQueryString(r.Request.PostData ?? "");
+            var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(form["code_verifier"] ?? "")))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var ok = form["grant_type"] == "authorization_code" && form["code"] == "the-code" && hash == challenge && form["redirect_uri"] == redirect;
+            return r.FulfillAsync(new()
+            {
+                Status = ok ? 200 : 400, ContentType = "application/json", Headers = new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "*" },
+                Body = ok ? "{\"access_token\":\"the-token\",\"expires_in\":3600}" : "{\"error\":\"invalid_grant\"}",
+            });
+        });
+
+        await page.GotoAsync(host.BaseUrl + "/pane/signin.html");
+        await page.WaitForFunctionAsync("() => (window.__officeCalls || []).some(c => c[0] === 'messageParent')");
+        var message = JsonNode.Parse(await page.EvaluateAsync<string>("() => window.__officeCalls.find(c => c[0] === 'messageParent')[1]"))!;
+        Assert.Equal("the-token", (string?)message["token"]);
+        Assert.Equal(host.BaseUrl + "/pane/signin.html", redirect);
+    }
+
+    [Fact]
     public async Task WithNoItemSelectedItShowsTheDashboard()
     {
         var (host, eventId, _) = await InterviewEndedAsync();

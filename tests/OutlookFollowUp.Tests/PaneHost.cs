@@ -102,7 +102,11 @@ public sealed class PaneHost : IAsyncDisposable
           const calls = window.__officeCalls = [];
           const item = cfg.item || undefined;
           window.Office = {
-            onReady: () => Promise.resolve({ host: cfg.host, platform: cfg.host ? 'OfficeOnline' : null }),
+            onReady: (callback) => {
+              const info = { host: cfg.host, platform: cfg.host ? 'OfficeOnline' : null };
+              if (callback) callback(info);
+              return Promise.resolve(info);
+            },
             MailboxEnums: { RestVersion: { v2_0: 'v2.0' } },
             EventType: { DialogMessageReceived: 'dialogMessageReceived', DialogEventReceived: 'dialogEventReceived' },
             context: {
@@ -113,6 +117,7 @@ public sealed class PaneHost : IAsyncDisposable
                 displayMessageForm: (id) => calls.push(['displayMessageForm', id]),
               } : undefined,
               ui: {
+                messageParent: (message) => calls.push(['messageParent', message]),
                 displayDialogAsync: (url, options, callback) => {
                   calls.push(['displayDialogAsync', url]);
                   const handlers = {};
