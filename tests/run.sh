@@ -114,12 +114,20 @@ else
 fi
 rm -rf "$sweep_dir"
 
+# --- the benchmark suite, as a smoke run with tiny inputs (its figures are reported, never asserted) -------------
+if dotnet run -c Release --no-build --project tests/OutlookFollowUp.Benchmarks -- --smoke --out "$root/artifacts/bench-smoke" \
+     >"$log_dir/bench-smoke.out" 2>"$log_dir/bench-smoke.err" && grep -q '^| figure |' "$root/artifacts/bench-smoke/report.md"; then
+  echo "benchmark smoke run: artifacts/bench-smoke/report.md"
+else
+  echo "FAIL: the benchmark smoke run"; tail -n 30 "$log_dir/bench-smoke.err"; smoke_failed=1
+fi
+
 # --- one closing line in the plain form CI reads ----------------------------------------------------------------
 count() { grep -oE "$1: +[0-9]+" "$log_dir/dotnet-test.log" | awk '{ n += $2 } END { print n + 0 }'; }
 passed=$(count Passed)
 failed=$(count Failed)
 [ "$test_status" -eq 0 ] || [ "${failed:-0}" -gt 0 ] || failed=1
 [ "$smoke_failed" -eq 0 ] || failed=$(( ${failed:-0} + 1 ))
-passed=$(( ${passed:-0} + (smoke_failed == 0 ? 4 : 0) ))
+passed=$(( ${passed:-0} + (smoke_failed == 0 ? 5 : 0) ))
 echo "${passed} passed, ${failed:-0} failed"
 [ "$test_status" -eq 0 ] && [ "$smoke_failed" -eq 0 ]

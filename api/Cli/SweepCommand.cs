@@ -56,9 +56,10 @@ public static class SweepCommand
             var at = now ?? app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             // Progress goes to a terminal only; piped output stays one summary line.
             var progress = Console.IsErrorRedirected ? null : new Progress<int>(n => stderr.Write($"\rswept {n} mailbox(es)..."));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var report = await sweeper.RunOnceAsync(at, progress);
             if (progress is not null) stderr.Write("\r");
-            stdout.WriteLine($"{at:yyyy-MM-ddTHH:mm:ssZ}: {report}");
+            stdout.WriteLine($"{at:yyyy-MM-ddTHH:mm:ssZ}: {report}; {clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
             return report.Failed > 0 ? 1 : 0;
         }
         finally

@@ -72,7 +72,7 @@ public class CorpusTests(ITestOutputHelper output)
 }
 
 /// <summary>Figures the tests measure, written under artifacts/ for the README and the notes.</summary>
-internal static class Report
+public static class Report
 {
     public static void Write(string name, string text)
     {

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Microsoft.Playwright;
+using OutlookFollowUp.Engine;
+using OutlookFollowUp.GraphSandbox;
+using OutlookFollowUp.Tests;
+
+namespace OutlookFollowUp.Benchmarks;
+
+/// <summary>One figure of the report: what was measured, against what, and whether the target holds.</summary>
+public sealed record Figure(string Section, string Name, string Value, string Against, string Target, bool? Met, double? Ratio = null);
+
+/// <summary>Figures 1 and 6: opening the pane on an interview, through the API and in a browser.</summary>
+public static class PaneFigures
+{
+    public static async Task RunAsync(BenchOptions o, List<Figure> figures, List<string> notes)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var graph = await SandboxServer.StartAsync(TimeProvider.System, new SandboxOptions { Latency = BenchOptions.Latency });
+        DemoMailbox.Seed(graph.Sandbox, now);
+        string eventId;
+        var box = graph.Sandbox.Find(DemoMailbox.Address)!;
+        lock (box.Gate) eventId = box.Events.Values.First(e => ((string?)e["subject"])?.StartsWith("Onsite interview") == true)["id"]!.GetValue<string>();
+        var database = await Databases.CreateAsync(postgres: false, "pane");
+        var settings = ServiceRuns.Settings(database, graph.BaseUrl);
+        settings["Sweep:Enabled"] = "false";
+        await using var service = await ServiceProcess.StartAsync("pane", settings);
+        var token = TestTokens.For("bench", "oid-alex", DemoMailbox.Address, DateTimeOffset.UtcNow, "access_as_user");
+        using var http = new HttpClient { BaseAddress = new Uri(service.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        // Warm-up: the first open also reads the mailbox's profile (once a day) and JIT-compiles the path.
+        for (var i = 0; i < 5; i++) (await http.GetAsync($"/api/events/{eventId}/plan")).EnsureSuccessStatusCode();
+        var trips = new List<double>();
+        var beyond = new List<double>();
+        for (var i = 0; i < o.Opens; i++)
+        {
+            var before = graph.Sandbox.Log.Count(e => !e.InBatch);
+            var clock = Stopwatch.StartNew();
+            (await http.GetAsync($"/api/events/{eventId}/plan")).EnsureSuccessStatusCode();
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            var n = graph.Sandbox.Log.Count(e => !e.InBatch) - before;
+            trips.Add(n);
+            beyond.Add(elapsed - n * BenchOptions.Latency.TotalMilliseconds);
+        }
+        var t = Stats.Of(trips);
+        var b = Stats.Of(beyond);
+        figures.Add(new("1. Opening the pane", "Graph round trips per open", $"{t.Median:0} (max {t.Max:0})", "bound 1", "= 1", t.Max <= 1, t.Max));
+        figures.Add(new("1. Opening the pane", $"API time beyond the sandbox's {BenchOptions.Latency.TotalMilliseconds:0} ms, over {o.Opens} opens",
+            $"p50 {b.Median:0.0} ms, p95 {b.P95:0.0} ms (min {b.Min:0.0}, max {b.Max:0.0})", "the latency itself: 50 ms", "reported", null));
+
+        await PaneInBrowserAsync(o, service.BaseUrl, eventId, token, figures, notes);
+    }
+
+    private static async Task PaneInBrowserAsync(BenchOptions o, string baseUrl, string eventId, string token, List<Figure> figures, List<string> notes)
+    {
+        if (!File.Exists("/usr/bin/chromium"))
+        {
+            notes.Add("6. The pane in a browser: not measured, /usr/bin/chromium is missing (tests/run.sh installs it).");
+            return;
+        }
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium", Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var script = PaneHost.Script(new FakeOffice { Item = new { itemType = "appointment", itemId = eventId }, Token = token });
+        var times = new List<double>();
+        long bytes = 0;
+        for (var i = 0; i < o.PaneLoads + 1; i++)
+        {
+            var context = await browser.NewContextAsync();
+            var page = await context.NewPageAsync();
+            await page.RouteAsync(PaneHost.OfficeJs, r => r.FulfillAsync(new() { ContentType = "text/javascript", Body = script }));
+            long shipped = 0;
+            page.Response += (_, r) =>
+            {
+                if (r.Url.Contains("/pane/", StringComparison.Ordinal) && !r.Url.EndsWith("config.json", StringComparison.Ordinal))
+                    Interlocked.Add(ref shipped, r.Headers.TryGetValue("content-length", out var l) && long.TryParse(l, out var n) ? n : 0);
+            };
+            await page.GotoAsync(baseUrl + "/pane/taskpane.html");
+            await page.WaitForFunctionAsync("() => performance.getEntriesByName('ofu-plan').length > 0", null, new() { Timeout = 30000 });
+            var ms = await page.EvaluateAsync<double>("() => performance.getEntriesByName('ofu-plan')[0].duration");
+            if (i > 0) times.Add(ms); // the first load warms the service and the browser
+            bytes = Math.Max(bytes, Interlocked.Read(ref shipped));
+            await context.CloseAsync();
+        }
+        var s = Stats.Of(times);
+        figures.Add(new("6. The pane", "Bytes shipped (HTML, CSS, JS, icon; Office.js excluded)", $"{bytes / 1024.0:0.0} KB", "JS + CSS budget 60 KB", "< 60 KB", bytes < 60 * 1024, bytes / (60.0 * 1024)));
+        figures.Add(new("6. The pane", $"Office.js ready to plan on screen, headless Chromium, over {times.Count} loads",
+            $"p50 {s.Median:0} ms, p95 {s.P95:0} ms", $"includes one Graph round trip of {BenchOptions.Latency.TotalMilliseconds:0} ms", "<= 300 ms", s.Median <= 300, s.Median / 300));
+    }
+}
+
+/// <summary>Figures 2 to 4: whole sweeps by the built service against the sandbox, on SQLite and on PostgreSQL.</summary>
+public static class SweepFigures
+{
+    public static async Task RunAsync(BenchOptions o, List<Figure> figures, List<string> notes)
+    {
+        var n = o.Mailboxes;
+        // 3. One instance, SQLite (the default), every mailbox due.
+        var (first, requests, calls, throttled, settings) = await BigSweepAsync(n, postgres: false, instances: 1);
+        var ideal = TimeSpan.FromMilliseconds(requests * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism);
+        var ratio = first.Pass / ideal;
+        figures.Add(new("3. Sweeping many mailboxes", $"{n:N0} mailboxes x 5 processes, one instance, SQLite: the pass's time",
+            $"{first.Pass.TotalSeconds:0.0} s ({first.Wall.TotalSeconds:0.0} s with the process's start)", $"ideal {ideal.TotalSeconds:0.0} s = {requests:N0} requests x 50 ms / {BenchOptions.Parallelism} mailboxes at once", "<= 1.5x ideal", ratio <= 1.5, ratio));
+        figures.Add(new("3. Sweeping many mailboxes", "HTTP requests per mailbox (Graph-counted calls, batch items included)",
+            $"{(double)requests / n:0.00} ({(double)calls / n:0.00})", "bound: 1 sync + 1 read + writes", "reported", null));
+        figures.Add(new("3. Sweeping many mailboxes", "429 responses received", $"{throttled}", "no fault injection", "0", throttled == 0, throttled));
+        figures.Add(new("3. Sweeping many mailboxes", "Peak memory of the service (VmHWM)", $"{first.PeakBytes / 1048576.0:0} MB", "", "< 300 MB", first.PeakBytes < 300L * 1048576, first.PeakBytes / (300.0 * 1048576)));
+        figures.Add(new("3. Sweeping many mailboxes", "Processor time: the service / the sandbox, per mailbox",
+            $"{first.Cpu.TotalMilliseconds / n:0.0} ms / {first.SandboxCpu.TotalMilliseconds / n:0.0} ms", $"{Environment.ProcessorCount} cores shared by both", "reported", null));
+        notes.Add($"3. The pass printed: {string.Join(" | ", first.Summaries)}");
+
+        // 2. The same mailboxes again, nothing changed: an incremental, idle pass.
+        await using (var graph = settings.Graph)
+        {
+            var before = graph.Sandbox.Log.Count(e => !e.InBatch);
+            var idle = await ServiceRuns.SweepOnceAsync(settings.Values, 1, DateTimeOffset.UtcNow.AddMinutes(6));
+            var idleRequests = graph.Sandbox.Log.Count(e => !e.InBatch) - before;
+            figures.Add(new("2. An idle mailbox's sweep", "Graph requests per idle mailbox", $"{(double)idleRequests / n:0.00}", "bound 1 (both delta feeds in one $batch)", "= 1",
+                idleRequests <= n, (double)idleRequests / n));
+            figures.Add(new("2. An idle mailbox's sweep", $"Idle pass over {n:N0} mailboxes: the pass's time", $"{idle.Pass.TotalSeconds:0.0} s",
+                $"ideal {n * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism / 1000:0.0} s", "reported", null));
+            notes.Add($"2. The idle pass printed: {string.Join(" | ", idle.Summaries)}");
+        }
+
+        // 4. PostgreSQL: one instance, then two on a fresh sandbox and database.
+        if (Environment.GetEnvironmentVariable("OFU_POSTGRES") is not { Length: > 0 })
+        {
+            notes.Add("4. Two instances on PostgreSQL: not measured, OFU_POSTGRES is not set (tests/run.sh and the bench command start a server).");
+            return;
+        }
+        var (one, _, _, _, s1) = await BigSweepAsync(n, postgres: true, instances: 1);
+        await s1.Graph.DisposeAsync();
+        var (two, _, _, throttled2, s2) = await BigSweepAsync(n, postgres: true, instances: 2);
+        await s2.Graph.DisposeAsync();
+        var speedup = one.Pass / two.Pass;
+        figures.Add(new("4. Two instances on PostgreSQL", $"{n:N0} mailboxes: one instance {one.Pass.TotalSeconds:0.0} s, two {two.Pass.TotalSeconds:0.0} s (the longer pass)",
+            $"speed-up {speedup:0.00}x", "one instance, same run", ">= 1.7x", speedup >= 1.7, 1.7 / speedup));
+        figures.Add(new("4. Two instances on PostgreSQL", "429 responses received with two instances", $"{throttled2}", "", "0", throttled2 == 0, throttled2));
+        figures.Add(new("4. Two instances on PostgreSQL", "Processor time, two instances: the services / the sandbox, per mailbox",
+            $"{two.Cpu.TotalMilliseconds / n:0.0} ms / {two.SandboxCpu.TotalMilliseconds / n:0.0} ms", $"one instance: {one.Cpu.TotalMilliseconds / n:0.0} ms / {one.SandboxCpu.TotalMilliseconds / n:0.0} ms", "reported", null));
+        notes.Add($"4. Two instances printed: {string.Join(" | ", two.Summaries)}");
+    }
+
+    public sealed record SweepSettings(SandboxServer Graph, Dictionary<string, string> Values);
+
+    private static async Task<(ServiceRuns.PassResult Pass, int Requests, int Calls, int Throttled, SweepSettings Settings)> BigSweepAsync(int n, bool postgres, int instances)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var graph = await Mailboxes.SeedAsync(n, now);
+        var database = await Databases.CreateAsync(postgres, postgres ? "sweep" : "sweep");
+        await Databases.AddUsersAsync(postgres, database, Enumerable.Range(0, n).Select(Mailboxes.Address), now);
+        var settings = ServiceRuns.Settings(database, graph.BaseUrl);
+        var before = graph.Sandbox.Log.Count;
+        var pass = await ServiceRuns.SweepOnceAsync(settings, instances);
+        var log = graph.Sandbox.Log.Skip(before).ToList();
+        return (pass, log.Count(e => !e.InBatch), log.Count(e => e.InBatch || !e.Path.Contains("$batch", StringComparison.Ordinal)),
+            log.Count(e => e.Status == 429), new SweepSettings(graph, settings));
+    }
+}
+
+/// <summary>Figure 5: the engine alone (BenchmarkDotNet, in process), next to reading its input as a baseline.</summary>
+[MemoryDiagnoser]
+public class EngineBenchmarks
+{
+    private string _json = "";
+    private PlanInput _input = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _json = File.ReadAllText(Path.Combine(Report.FindRoot(), "api", "samples", "scenario.json"));
+        _input = PlanJson.ReadScenario(_json);
+    }
+
+    [Benchmark(Baseline = true, Description = "read the scenario (JSON)")]
+    public PlanInput ReadScenario() => PlanJson.ReadScenario(_json);
+
+    [Benchmark(Description = "plan the process")]
+    public Plan PlanProcess() => Planner.Build(_input);
+
+    public static void Run(BenchOptions o, List<Figure> figures, List<string> notes)
+    {
+        var job = (o.Smoke ? Job.Dry : Job.ShortRun).WithToolchain(InProcessEmitToolchain.Instance);
+        var config = ManualConfig.CreateMinimumViable().AddJob(job).WithArtifactsPath(Path.Combine(o.Out, "BenchmarkDotNet"));
+        var summary = BenchmarkRunner.Run<EngineBenchmarks>(config);
+        double Mean(string method) => summary.Reports.First(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).ResultStatistics?.Mean ?? double.NaN;
+        double Sd(string method) => summary.Reports.First(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).ResultStatistics?.StandardDeviation ?? double.NaN;
+        var plan = Mean(nameof(PlanProcess));
+        var read = Mean(nameof(ReadScenario));
+        figures.Add(new("5. The engine alone", "Plans per second on one core (api/samples/scenario.json, no spell check)",
+            $"{1e9 / plan:N0} (mean {plan / 1000:0.0} us, sd {Sd(nameof(PlanProcess)) / 1000:0.0} us)", $"reading its JSON input: {read / 1000:0.0} us", "reported", null));
+        if (o.Smoke) notes.Add("5. Smoke run: BenchmarkDotNet's Dry job (one iteration), not a measurement.");
+    }
+}
