@@ -59,18 +59,19 @@ public static class DataExtensions
     private sealed class SqliteTuning : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
     {
         public static readonly SqliteTuning Instance = new();
+        private const string Pragma = "PRAGMA synchronous=NORMAL;";
 
         public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.CommandText = Pragma;
             command.ExecuteNonQuery();
         }
 
         public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous=NORMAL;";
+            command.CommandText = Pragma;
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

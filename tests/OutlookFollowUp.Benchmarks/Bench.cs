@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.GraphSandbox;
 using OutlookFollowUp.Tests;
@@ -140,23 +139,15 @@ public static class Databases
     {
         var connection = postgres ? await PostgresServer.CreateDatabaseAsync(purpose)
             : $"Data Source={Path.Combine(Path.GetTempPath(), $"ofu-bench-{purpose}-{Guid.NewGuid():N}.db")}";
-        await using var db = Context(postgres, connection);
-        await db.Database.MigrateAsync();
+        await using var db = await TestDatabases.MigratedAsync(Provider(postgres), connection);
         return connection;
     }
 
-    public static AppDb Context(bool postgres, string connection)
-    {
-        var options = new DbContextOptionsBuilder<AppDb>();
-        if (postgres) options.UseNpgsql(connection);
-        else options.UseSqlite(connection);
-        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-        return new AppDb(options.Options);
-    }
+    private static string Provider(bool postgres) => postgres ? "postgres" : "sqlite";
 
     public static async Task AddUsersAsync(bool postgres, string connection, IEnumerable<string> addresses, DateTimeOffset now)
     {
-        await using var db = Context(postgres, connection);
+        await using var db = TestDatabases.Context(Provider(postgres), connection);
         var i = 0;
         foreach (var address in addresses)
         {

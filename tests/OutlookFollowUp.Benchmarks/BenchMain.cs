@@ -80,7 +80,7 @@ public static class BenchMain
         }
         svg.Append(CultureInfo.InvariantCulture, $"<line x1='{X(1):0.0}' y1='30' x2='{X(1):0.0}' y2='{height - 10}' stroke='#242424' stroke-dasharray='4 3'/></svg>");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
+        await using var browser = await OutlookFollowUp.Tests.BrowserFixture.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         await page.SetContentAsync($"<html><body style='margin:0;background:#fff'>{svg}</body></html>");
         await page.ScreenshotAsync(new() { Path = Path.Combine(o.Out, "chart.png") });

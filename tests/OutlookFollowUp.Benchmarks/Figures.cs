@@ -66,11 +66,7 @@ public static class PaneFigures
             return;
         }
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium", Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await BrowserFixture.LaunchAsync(playwright);
         var script = PaneHost.Script(new FakeOffice { Item = new { itemType = "appointment", itemId = eventId }, Token = token });
         var times = new List<double>();
         long bytes = 0;
@@ -157,7 +153,7 @@ public static class SweepFigures
     {
         var now = DateTimeOffset.UtcNow;
         var graph = await Mailboxes.SeedAsync(n, now);
-        var database = await Databases.CreateAsync(postgres, postgres ? "sweep" : "sweep");
+        var database = await Databases.CreateAsync(postgres, "sweep");
         await Databases.AddUsersAsync(postgres, database, Enumerable.Range(0, n).Select(Mailboxes.Address), now);
         var settings = ServiceRuns.Settings(database, graph.BaseUrl);
         var before = graph.Sandbox.Log.Count;

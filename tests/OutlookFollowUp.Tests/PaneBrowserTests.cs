@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using OutlookFollowUp.Api.Sweep;
 using static Microsoft.Playwright.Assertions;
+using static OutlookFollowUp.Tests.ServiceEndToEndTests;
 
 namespace OutlookFollowUp.Tests;
 
@@ -46,8 +47,6 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         var box = host.Graph.Sandbox.Find(Jordan)!;
         lock (box.Gate) return (events ? box.Events.Values : box.Messages.Values).Select(m => (JsonObject)m.DeepClone()).ToList();
     }
-
-    private static string? Key(JsonObject item) => (string?)item["singleValueExtendedProperties"]?[0]?["value"];
 
     private static async Task AssertAccessibleAsync(IPage page, string state)
     {

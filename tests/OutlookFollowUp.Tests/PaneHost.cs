@@ -22,14 +22,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (!File.Exists(chromium))
             throw new FileNotFoundException($"Chromium is expected at {chromium}: tests/run.sh installs Debian's chromium package");
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchAsync(_playwright, chromium);
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    /// <summary>Debian's Chromium, headless, with what keeps it from reaching hosts it cannot reach (../shared/STACK.md).</summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright, string chromium = "/usr/bin/chromium") =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = chromium,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        Directory.CreateDirectory(Screenshots);
-    }
 
     public async Task DisposeAsync()
     {

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using OutlookFollowUp.GraphSandbox;
 using Xunit.Abstractions;
+using static OutlookFollowUp.Tests.ServiceEndToEndTests;
 
 namespace OutlookFollowUp.Tests;
 
@@ -119,8 +120,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         if (i % 2 == 1)
             Assert.Equal(HttpStatusCode.OK, (await http.PutAsJsonAsync("/api/settings", new { autoAcceptReminders = true })).StatusCode);
     }
-
-    private static string? Key(JsonObject item) => (string?)item["singleValueExtendedProperties"]?[0]?["value"];
 
     private static List<(string Mailbox, string Kind, string Key, string? To)> Items(GraphSandbox.GraphSandbox sandbox)
     {

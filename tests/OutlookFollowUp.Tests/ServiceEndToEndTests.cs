@@ -35,7 +35,8 @@ public class ServiceEndToEndTests
         lock (box.Gate) return box.Messages.Values.Where(m => (string?)m["_folder"] == folder || (string?)m["parentFolderId"] == folder).Select(m => (JsonObject)m.DeepClone()).ToList();
     }
 
-    private static string? Key(JsonObject item) => (string?)item["singleValueExtendedProperties"]?[0]?["value"];
+    /// <summary>The step key the product stamps on what it writes.</summary>
+    internal static string? Key(JsonObject item) => (string?)item["singleValueExtendedProperties"]?[0]?["value"];
 
     [Fact]
     public async Task ThankYousThenAFollowUpThenAGraciousReplyAndNothingIsEverSent()
