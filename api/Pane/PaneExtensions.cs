@@ -16,8 +16,11 @@ public static class PaneExtensions
 {
     public const string RequestPath = "/pane";
 
-    // Outlook on the web shows the pane in a frame of its own pages; Office.js comes from Microsoft's CDN.
+    // Outlook on the web shows the pane in a frame of its own pages; Office.js comes from Microsoft's CDN. Office.js
+    // also adds a hidden frame (style="display:none") for Microsoft's telemetry 3 s after it loads: both are let
+    // through, the style attribute only (no style element), so an open pane's console stays free of policy errors.
     private const string Policy = "default-src 'self'; script-src 'self' https://appsforoffice.microsoft.com; style-src 'self'; "
+        + "style-src-attr 'unsafe-inline'; frame-src https://telemetryservice.firstpartyapps.oaspapps.com; "
         + "img-src 'self' data:; connect-src 'self' https://login.microsoftonline.com; base-uri 'none'; form-action 'self'; "
         + "frame-ancestors 'self' https://outlook.office.com https://outlook.office365.com https://outlook.live.com https://*.outlook.com https://*.office.com";
 

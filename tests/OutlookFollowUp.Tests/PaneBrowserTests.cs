@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
@@ -421,6 +422,8 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
             if (File.Exists(file)) await route.FulfillAsync(new() { Path = file, ContentType = "text/javascript" });
             else await route.FulfillAsync(new() { Status = 404 });
         });
+        // Office.js frames Microsoft's telemetry proxy 3 s after it loads; no internet here, so an empty page stands in.
+        await page.RouteAsync(OfficeTelemetryFrame, route => route.FulfillAsync(new() { Body = "<!doctype html><title>telemetry</title>", ContentType = "text/html" }));
         await page.GotoAsync(url);
         return (page, errors);
     }
@@ -434,6 +437,49 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-in not available here" })).ToBeVisibleAsync(new() { Timeout = 15000 });
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Open OutlookFollowUp from Outlook");
         Assert.Empty(errors);
+    }
+
+    private const string OfficeTelemetryFrame = "https://telemetryservice.firstpartyapps.oaspapps.com/**";
+
+    [Fact]
+    public async Task ThePanesPolicyLetsOfficeJsFrameItsTelemetryWithoutAConsoleError()
+    {
+        // A pane left open more than 3 s: office.js adds a hidden frame (an inline style) for its telemetry. A policy
+        // that blocks it fills the console of every open pane with errors (CI caught it on a slow first sweep).
+        var (host, _, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await WithRealOfficeJsAsync(browser.Browser, host.BaseUrl + "/pane/taskpane.html");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign-in not available here" })).ToBeVisibleAsync(new() { Timeout = 15000 });
+        var frame = page.Locator("iframe[src^='https://telemetryservice.firstpartyapps.oaspapps.com/']");
+        await Expect(frame).ToHaveCountAsync(1, new() { Timeout = 15000 });
+        await Expect(frame).ToBeHiddenAsync();
+        for (var i = 0; i < 50 && !page.Frames.Any(f => f.Url.StartsWith("https://telemetryservice.firstpartyapps.oaspapps.com/")); i++)
+            await Task.Delay(200);
+        Assert.Empty(errors);
+        Assert.Contains(page.Frames, f => f.Url.StartsWith("https://telemetryservice.firstpartyapps.oaspapps.com/"));
+    }
+
+    [Fact]
+    public async Task ThePanesPolicyStillRefusesInlineScriptsStyleElementsAndOtherFrames()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, _) = await host.OpenAsync(browser.Browser, OnEvent(eventId));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
+        var probe = await page.EvaluateAsync<JsonElement>("""
+            async () => {
+              const refused = [];
+              document.addEventListener('securitypolicyviolation', e => refused.push(e.effectiveDirective));
+              const script = document.createElement('script'); script.textContent = 'window.ofuProbeRan = true'; document.head.append(script);
+              const style = document.createElement('style'); style.textContent = 'body { --ofu-probe: 1; }'; document.head.append(style);
+              const frame = document.createElement('iframe'); frame.src = 'https://example.org/'; document.body.append(frame);
+              for (let i = 0; i < 50 && refused.length < 3; i++) await new Promise(r => setTimeout(r, 100));
+              return { ran: window.ofuProbeRan === true, styled: getComputedStyle(document.body).getPropertyValue('--ofu-probe') !== '', refused };
+            }
+            """);
+        Assert.False(probe.GetProperty("ran").GetBoolean());
+        Assert.False(probe.GetProperty("styled").GetBoolean());
+        Assert.Equal(["frame-src", "script-src-elem", "style-src-elem"], probe.GetProperty("refused").EnumerateArray().Select(e => e.GetString()!).Order().ToList());
     }
 
     [Fact]
