@@ -12,6 +12,8 @@ public sealed partial class GraphMailboxGateway
         "receivedDateTime", "createdDateTime", "lastModifiedDateTime", "isDraft", "internetMessageHeaders", "changeKey",
     ];
 
+    private const string TextBodies = "outlook.body-content-type=\"text\"";
+
     public async Task<InterviewContext> ReadInterviewAsync(string eventId, DateTimeOffset mailSince, CancellationToken cancellationToken = default)
     {
         var (e, messages) = await ReadAsync(eventId, mailSince, cancellationToken);
@@ -25,23 +27,13 @@ public sealed partial class GraphMailboxGateway
     private async Task<(GraphEvent? Event, IReadOnlyList<GraphMessage> Messages)> ReadAsync(string? eventId, DateTimeOffset mailSince, CancellationToken cancellationToken)
     {
         var since = mailSince.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
-        var expandKey = $"singleValueExtendedProperties($filter=id eq '{StepKeys.PropertyId}')";
         var batch = new BatchRequestContentCollection(_client);
-        var eventStep = eventId is null ? null : await batch.AddBatchRequestStepAsync(_client.Me.Events[eventId].ToGetRequestInformation(r =>
-        {
-            r.QueryParameters.Expand = [expandKey];
-            r.Headers.Add("Prefer", "outlook.timezone=\"UTC\"");
-        }));
+        var eventStep = eventId is null ? null
+            : await batch.AddBatchRequestStepAsync(Get($"me/events/{Uri.EscapeDataString(eventId)}" + Query(("$expand", ExpandKey)), UtcTimes));
         var folders = new Dictionary<string, string>();
         foreach (var (folder, field) in new[] { ("inbox", "receivedDateTime"), ("sentitems", "sentDateTime"), ("drafts", "lastModifiedDateTime") })
-            folders[await batch.AddBatchRequestStepAsync(_client.Me.MailFolders[folder].Messages.ToGetRequestInformation(r =>
-            {
-                r.QueryParameters.Filter = $"{field} ge {since}";
-                r.QueryParameters.Select = MessageFields;
-                r.QueryParameters.Expand = [expandKey];
-                r.QueryParameters.Top = 200;
-                r.Headers.Add("Prefer", "outlook.body-content-type=\"text\"");
-            }))] = folder;
+            folders[await batch.AddBatchRequestStepAsync(Get($"me/mailFolders/{folder}/messages"
+                + Query(("$filter", $"{field} ge {since}"), ("$select", string.Join(",", MessageFields)), ("$expand", ExpandKey), ("$top", "200")), TextBodies))] = folder;
 
         var response = await _client.Batch.PostAsync(batch, cancellationToken);
         var statuses = await response.GetResponsesStatusCodesAsync();
@@ -52,8 +44,7 @@ public sealed partial class GraphMailboxGateway
             var page = await ItemJsonAsync(response, statuses, id, cancellationToken);
             messages.AddRange(page.GetProperty("value").EnumerateArray().Select(m => m.Deserialize<GraphMessage>(PlanJson.Options)!));
             if (page.TryGetProperty("@odata.nextLink", out var next))
-                messages.AddRange(await ReadAllPagesAsync<GraphMessage>(_client.Me.MailFolders[folder].Messages.WithUrl(next.GetString()!).ToGetRequestInformation(),
-                    link => _client.Me.MailFolders[folder].Messages.WithUrl(link).ToGetRequestInformation(), cancellationToken));
+                messages.AddRange(await ReadAllPagesAsync<GraphMessage>(Get(next.GetString()!, TextBodies), link => Get(link, TextBodies), cancellationToken));
         }
         return (eventJson?.Deserialize<GraphEvent>(PlanJson.Options), messages);
     }
@@ -67,13 +58,8 @@ public sealed partial class GraphMailboxGateway
         if (who.Count == 0) throw new ArgumentException("A message query needs a conversation or at least one sender.", nameof(query));
         var filter = $"receivedDateTime ge {query.Since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} and ({string.Join(" or ", who)})";
 
-        return await ReadAllPagesAsync<GraphMessage>(_client.Me.Messages.ToGetRequestInformation(r =>
-        {
-            r.QueryParameters.Filter = filter;
-            r.QueryParameters.Select = MessageFields;
-            r.QueryParameters.Top = 100;
-            r.Headers.Add("Prefer", "outlook.body-content-type=\"text\"");
-        }), next => _client.Me.Messages.WithUrl(next).ToGetRequestInformation(), cancellationToken);
+        return await ReadAllPagesAsync<GraphMessage>(Get("me/messages" + Query(("$filter", filter), ("$select", string.Join(",", MessageFields)), ("$top", "100")), TextBodies),
+            next => Get(next, TextBodies), cancellationToken);
     }
 
     private static async Task<JsonElement> ItemJsonAsync(BatchResponseContentCollection response, Dictionary<string, System.Net.HttpStatusCode> statuses, string id, CancellationToken cancellationToken)

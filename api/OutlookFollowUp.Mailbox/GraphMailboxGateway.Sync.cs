@@ -13,17 +13,9 @@ public sealed partial class GraphMailboxGateway
 
     public async Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        RequestInformation Calendar(string? link) => link is null
-            ? _client.Me.CalendarView.Delta.ToGetRequestInformation(r =>
-            {
-                r.QueryParameters.StartDateTime = from.UtcDateTime.ToString("o");
-                r.QueryParameters.EndDateTime = to.UtcDateTime.ToString("o");
-                r.Headers.Add("Prefer", "outlook.timezone=\"UTC\"");
-            })
-            : _client.Me.CalendarView.Delta.WithUrl(link).ToGetRequestInformation(r => r.Headers.Add("Prefer", "outlook.timezone=\"UTC\""));
-        RequestInformation Folder(string folder, string? link) => link is null
-            ? _client.Me.MailFolders[folder].Messages.Delta.ToGetRequestInformation()
-            : _client.Me.MailFolders[folder].Messages.Delta.WithUrl(link).ToGetRequestInformation();
+        RequestInformation Calendar(string? link) => Get(link ?? "me/calendarView/delta"
+            + Query(("startDateTime", from.UtcDateTime.ToString("o")), ("endDateTime", to.UtcDateTime.ToString("o"))), UtcTimes);
+        RequestInformation Folder(string folder, string? link) => Get(link ?? $"me/mailFolders/{folder}/messages/delta");
 
         Feed[] feeds =
         [
@@ -92,7 +84,7 @@ public sealed partial class GraphMailboxGateway
                 if (!page.TryGetProperty("@odata.nextLink", out var next)) { links[feed.Name] = feed.Link; break; }
                 // Later pages of a large first sync come one request each.
                 var request = feed.Request(next.GetString());
-                var nextPage = await Call(() => _client.RequestAdapter.SendPrimitiveAsync<Stream>(request, cancellationToken: cancellationToken));
+                await using var nextPage = await Call(() => _client.RequestAdapter.SendPrimitiveAsync<Stream>(request, ErrorMapping, cancellationToken));
                 using var doc = await JsonDocument.ParseAsync(nextPage!, cancellationToken: cancellationToken);
                 page = doc.RootElement.Clone();
             }

@@ -330,12 +330,15 @@ public static class UserPlans
         // The pane may have saved new settings while this plan was made from the row read before: then the next pass
         // replans at once (the wake-up the pane set may already be overwritten by this pass). Otherwise a wake-up still
         // ahead is kept when sooner than this plan's. Done in the database: the tracked row may be older than it.
+        // Only plain values go into the query: EF compiles any expression over captured values alone (`planned == null`)
+        // into a new dynamic method on every call, and their finalization cost a large sweep a tenth of its processor time.
         var at = now.UtcDateTime;
         var planned = wake?.UtcDateTime;
+        var keepIfBefore = planned ?? DateTime.MaxValue;
         var settingsUsed = db.Entry(user).Property(u => u.SettingsJson).OriginalValue;
         await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.WakeUtc,
             u => u.SettingsJson != settingsUsed ? at
-                : u.WakeUtc != null && u.WakeUtc > at && (planned == null || u.WakeUtc < planned) ? u.WakeUtc : planned), cancellationToken);
+                : u.WakeUtc != null && u.WakeUtc > at && u.WakeUtc < keepIfBefore ? u.WakeUtc : planned), cancellationToken);
     }
 
     /// <summary>An enum as the JSON names it ("needs-review"), so the database, the page and the API speak alike.</summary>

@@ -120,6 +120,17 @@ public class GraphMailboxGatewayTests(SandboxFixture fixture) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task ErrorsOfPagedReadsCarryGraphsCodeToo()
+    {
+        // The paged reads (calendar view, mail queries) go through the raw-JSON path: their errors were "unknown".
+        var error = await Assert.ThrowsAsync<MailboxException>(() => Gateway("nobody@contoso.com")
+            .GetEventsAsync(DateTimeOffset.Parse("2026-11-01T00:00:00Z"), DateTimeOffset.Parse("2026-11-30T00:00:00Z")));
+        Assert.Equal(404, error.Status);
+        Assert.Equal("MailboxNotEnabledForRESTAPI", error.Code);
+        Assert.False(string.IsNullOrEmpty(error.RequestId));
+    }
+
+    [Fact]
     public void TheProductNeverAsksForPermissionToSendMail() =>
         Assert.DoesNotContain(GraphMailboxGateway.Scopes, s => s.Contains("Send", StringComparison.OrdinalIgnoreCase));
 }

@@ -61,4 +61,21 @@ public sealed class SweepStoreTests
         await using var check = TestDatabases.Context(provider, connection);
         Assert.Null((await check.Users.SingleAsync(u => u.Id == user.Id)).WakeUtc);
     }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task AWakeUpStillAheadIsKeptWhenThePlanHasNoneOfItsOwn(string provider)
+    {
+        // Set by the pane (a reminder accepted for later) while the pass ran: a plan with nothing ahead must not erase it.
+        var connection = await TestDatabases.ConnectionStringAsync(provider);
+        await using var db = await TestDatabases.MigratedAsync(provider, connection);
+        var ahead = PassStart.AddMinutes(10);
+        var user = new UserRecord { Id = Guid.NewGuid(), TenantId = "t", ObjectId = "o", CreatedUtc = PassStart, NextSweepUtc = PassStart, WakeUtc = ahead };
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+
+        await UserPlans.SaveAsync(db, user, [], new DateTimeOffset(PassStart), CancellationToken.None);
+
+        await using var check = TestDatabases.Context(provider, connection);
+        Assert.Equal(ahead, (await check.Users.SingleAsync(u => u.Id == user.Id)).WakeUtc);
+    }
 }
