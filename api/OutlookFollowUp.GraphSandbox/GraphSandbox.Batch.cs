@@ -8,22 +8,22 @@ public sealed partial class GraphSandbox
     /// JSON batching: at most 20 requests; items run four at a time, as Graph sends them to Outlook; dependsOn orders
     /// them, and an item whose dependency failed gets 424. Each item counts against its mailbox's limits on its own.
     /// </summary>
-    private async Task<SandboxResponse> BatchAsync(SandboxRequest r, CancellationToken cancellationToken)
+    private async Task<(SandboxResponse Response, int Rounds)> BatchAsync(SandboxRequest r, CancellationToken cancellationToken)
     {
         var requestId = NewId("req");
         var now = time.GetUtcNow();
         if ((r.Body as JsonObject)?["requests"] is not JsonArray requests || requests.Count == 0)
-            return SandboxResponse.Error(400, "BadRequest", "Invalid batch payload format.", requestId, now);
+            return (SandboxResponse.Error(400, "BadRequest", "Invalid batch payload format.", requestId, now), 0);
         if (requests.Count > options.MaxBatchRequests)
-            return SandboxResponse.Error(400, "BadRequest", $"Number of requests exceeds the limit of {options.MaxBatchRequests}.", requestId, now);
+            return (SandboxResponse.Error(400, "BadRequest", $"Number of requests exceeds the limit of {options.MaxBatchRequests}.", requestId, now), 0);
 
         var items = new List<(string Id, SandboxRequest Request, string[] DependsOn)>();
         foreach (var node in requests)
         {
             if (node is not JsonObject o || (string?)o["id"] is not { Length: > 0 } id || (string?)o["method"] is not { Length: > 0 } method || (string?)o["url"] is not { Length: > 0 } url)
-                return SandboxResponse.Error(400, "BadRequest", "Each batch request needs an id, a method and a url.", requestId, now);
+                return (SandboxResponse.Error(400, "BadRequest", "Each batch request needs an id, a method and a url.", requestId, now), 0);
             if (items.Any(i => i.Id == id))
-                return SandboxResponse.Error(400, "BadRequest", $"Batch request id '{id}' is not unique.", requestId, now);
+                return (SandboxResponse.Error(400, "BadRequest", $"Batch request id '{id}' is not unique.", requestId, now), 0);
             var (path, query) = SplitUrl(url);
             var headers = new Dictionary<string, string>(r.Headers, StringComparer.OrdinalIgnoreCase);
             if (o["headers"] is JsonObject h)
@@ -32,17 +32,19 @@ public sealed partial class GraphSandbox
             items.Add((id, new SandboxRequest(method.ToUpperInvariant(), path, query, headers, o["body"]?.DeepClone(), r.BaseUrl), dependsOn));
         }
         if (items.SelectMany(i => i.DependsOn).Any(d => items.All(i => i.Id != d)))
-            return SandboxResponse.Error(400, "BadRequest", "A dependsOn id names no request in the batch.", requestId, now);
+            return (SandboxResponse.Error(400, "BadRequest", "A dependsOn id names no request in the batch.", requestId, now), 0);
 
         var results = new Dictionary<string, SandboxResponse>();
         var pending = items.ToList();
+        var rounds = 0;
         while (pending.Count > 0)
         {
             var ready = pending.Where(i => i.DependsOn.All(results.ContainsKey)).ToList();
             if (ready.Count == 0)
-                return SandboxResponse.Error(400, "BadRequest", "The dependsOn ids form a cycle.", requestId, now);
+                return (SandboxResponse.Error(400, "BadRequest", "The dependsOn ids form a cycle.", requestId, now), rounds);
             foreach (var chunk in ready.Chunk(4))
             {
+                rounds++;
                 var done = await Task.WhenAll(chunk.Select(async i =>
                 {
                     if (i.DependsOn.Any(d => results[d].Status >= 400))
@@ -63,7 +65,7 @@ public sealed partial class GraphSandbox
             headers["Content-Type"] ??= "application/json";
             return (JsonNode?)new JsonObject { ["id"] = i.Id, ["status"] = response.Status, ["headers"] = headers, ["body"] = response.Body?.DeepClone() };
         }).ToArray());
-        return SandboxResponse.Json(200, new JsonObject { ["responses"] = responses });
+        return (SandboxResponse.Json(200, new JsonObject { ["responses"] = responses }), rounds);
     }
 
     internal static (string Path, IReadOnlyDictionary<string, string> Query) SplitUrl(string url)

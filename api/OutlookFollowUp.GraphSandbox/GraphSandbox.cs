@@ -71,8 +71,9 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
         SandboxResponse response;
         if (request.Path.Trim('/').Equals("$batch", StringComparison.OrdinalIgnoreCase) && request.Method == "POST")
         {
-            response = await BatchAsync(request, cancellationToken);
-            _log.Enqueue(new SandboxLogEntry(time.GetUtcNow(), "", request.Method, "/$batch", response.Status, false));
+            int rounds;
+            (response, rounds) = await BatchAsync(request, cancellationToken);
+            _log.Enqueue(new SandboxLogEntry(time.GetUtcNow(), "", request.Method, "/$batch", response.Status, false, rounds));
         }
         else response = await HandleOneAsync(request, inBatch: false, cancellationToken);
         // The work is done: the answer takes its time to travel whether or not anyone still waits for it.

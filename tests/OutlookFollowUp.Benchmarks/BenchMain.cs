@@ -52,7 +52,9 @@ public static class BenchMain
             foreach (var n in notes) md.AppendLine(CultureInfo.InvariantCulture, $"- {n}");
         }
         md.AppendLine().AppendLine("Definitions: a Graph round trip is one HTTP request to Graph (a `$batch` counts once); the ideal sweep time is every "
-            + "HTTP request of the pass at the sandbox's latency, divided by the mailboxes the service sweeps at once; the API time beyond the "
+            + "HTTP request of the pass at the sandbox's latency, divided by the mailboxes the service sweeps at once; Graph's own time counts a "
+            + "`$batch` as the rounds its items need, four at a time as Graph runs them (what a client with no overhead would take for "
+            + "those requests one after another); the API time beyond the "
             + "sandbox is the open's wall time minus its round trips at 50 ms. ![chart](chart.png)");
         var text = md.ToString();
         File.WriteAllText(Path.Combine(o.Out, "report.md"), text);

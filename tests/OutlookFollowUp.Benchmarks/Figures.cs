@@ -102,11 +102,17 @@ public static class SweepFigures
     {
         var n = o.Mailboxes;
         // 3. One instance, SQLite (the default), every mailbox due.
-        var (first, requests, calls, throttled, settings) = await BigSweepAsync(n, postgres: false, instances: 1);
+        var (first, requests, calls, throttled, settings, rounds) = await BigSweepAsync(n, postgres: false, instances: 1);
         var ideal = TimeSpan.FromMilliseconds(requests * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism);
         var ratio = first.Pass / ideal;
         figures.Add(new("3. Sweeping many mailboxes", $"{n:N0} mailboxes x 5 processes, one instance, SQLite: the pass's time",
             $"{first.Pass.TotalSeconds:0.0} s ({first.Wall.TotalSeconds:0.0} s with the process's start)", $"ideal {ideal.TotalSeconds:0.0} s = {requests:N0} requests x 50 ms / {BenchOptions.Parallelism} mailboxes at once", "<= 1.5x ideal", ratio <= 1.5, ratio / 1.5));
+        // The ideal above counts a $batch as one latency, but Graph (and the sandbox) run a batch's items four at a time:
+        // a batch of six writes cannot take less than two latencies. Graph's own time for the pass's requests, one after
+        // another per mailbox, is what a service with no overhead would take; the gap to it is the service's own time.
+        var graphTime = TimeSpan.FromMilliseconds(rounds * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism);
+        figures.Add(new("3. Sweeping many mailboxes", "The same pass against Graph's own time for its requests (a $batch: 50 ms per four items)",
+            $"{first.Pass / graphTime:0.00}x", $"{graphTime.TotalSeconds:0.0} s = {rounds:N0} rounds x 50 ms / {BenchOptions.Parallelism}", "reported", null));
         figures.Add(new("3. Sweeping many mailboxes", "HTTP requests per mailbox (Graph-counted calls, batch items included)",
             $"{(double)requests / n:0.00} ({(double)calls / n:0.00})", "bound: 1 sync + 1 read + writes", "reported", null));
         figures.Add(new("3. Sweeping many mailboxes", "429 responses received", $"{throttled}", "no fault injection", "0", throttled == 0, throttled));
@@ -134,9 +140,9 @@ public static class SweepFigures
             notes.Add("4. Two instances on PostgreSQL: not measured, OFU_POSTGRES is not set (tests/run.sh and the bench command start a server).");
             return;
         }
-        var (one, _, _, _, s1) = await BigSweepAsync(n, postgres: true, instances: 1);
+        var (one, _, _, _, s1, _) = await BigSweepAsync(n, postgres: true, instances: 1);
         await s1.Graph.DisposeAsync();
-        var (two, _, _, throttled2, s2) = await BigSweepAsync(n, postgres: true, instances: 2);
+        var (two, _, _, throttled2, s2, _) = await BigSweepAsync(n, postgres: true, instances: 2);
         await s2.Graph.DisposeAsync();
         var speedup = one.Pass / two.Pass;
         figures.Add(new("4. Two instances on PostgreSQL", $"{n:N0} mailboxes: one instance {one.Pass.TotalSeconds:0.0} s, two {two.Pass.TotalSeconds:0.0} s (the longer pass)",
@@ -149,7 +155,7 @@ public static class SweepFigures
 
     public sealed record SweepSettings(SandboxServer Graph, Dictionary<string, string> Values);
 
-    private static async Task<(ServiceRuns.PassResult Pass, int Requests, int Calls, int Throttled, SweepSettings Settings)> BigSweepAsync(int n, bool postgres, int instances)
+    private static async Task<(ServiceRuns.PassResult Pass, int Requests, int Calls, int Throttled, SweepSettings Settings, int Rounds)> BigSweepAsync(int n, bool postgres, int instances)
     {
         var now = DateTimeOffset.UtcNow;
         var graph = await Mailboxes.SeedAsync(n, now);
@@ -160,7 +166,7 @@ public static class SweepFigures
         var pass = await ServiceRuns.SweepOnceAsync(settings, instances);
         var log = graph.Sandbox.Log.Skip(before).ToList();
         return (pass, log.Count(e => !e.InBatch), log.Count(e => e.InBatch || !e.Path.Contains("$batch", StringComparison.Ordinal)),
-            log.Count(e => e.Status == 429), new SweepSettings(graph, settings));
+            log.Count(e => e.Status == 429), new SweepSettings(graph, settings), log.Where(e => !e.InBatch).Sum(e => e.Rounds));
     }
 }
 
