@@ -31,12 +31,28 @@ public static class BenchMain
         return 0;
     }
 
+    // What the service's processes run with: its runtimeconfig.json properties and any runtime DOTNET_ variable (the SDK's own left out).
+    private static string ServiceRuntime()
+    {
+        var config = Path.ChangeExtension(typeof(Program).Assembly.Location, ".runtimeconfig.json");
+        var properties = File.Exists(config)
+            ? (System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))?["runtimeOptions"]?["configProperties"]?.AsObject()
+                .Where(p => p.Key.StartsWith("System.GC.", StringComparison.Ordinal) || p.Key.StartsWith("System.Runtime.Tiered", StringComparison.Ordinal))
+                .Select(p => $"{p.Key}={p.Value}") ?? [])
+            : [];
+        var overrides = Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)
+            && !k.StartsWith("DOTNET_CLI_", StringComparison.Ordinal) && !k.StartsWith("DOTNET_ROOT", StringComparison.Ordinal)
+            && k is not ("DOTNET_NOLOGO" or "DOTNET_GENERATE_ASPNET_CERTIFICATE")).Order();
+        return $"{string.Join(", ", properties.DefaultIfEmpty("defaults"))}; runtime DOTNET_ variables: {string.Join(", ", overrides.DefaultIfEmpty("none"))}";
+    }
+
     private static string Write(BenchOptions o, List<Figure> figures, List<string> notes, DateTimeOffset started)
     {
         var md = new StringBuilder();
         md.AppendLine("# OutlookFollowUp benchmarks").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Run {started:yyyy-MM-dd HH:mm} UTC, {(DateTimeOffset.UtcNow - started).TotalMinutes:0.0} minutes{(o.Smoke ? "; **smoke run with tiny inputs: not a measurement**" : "")}.");
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GiB.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"The service's runtime settings: {ServiceRuntime()}.");
         md.AppendLine(CultureInfo.InvariantCulture, $"Inputs: {o.Mailboxes:N0} mailboxes with the demo's five processes each (thank-yous due, a follow-up due, a rejection, a next round, a look-alike), "
             + $"the sandbox at {BenchOptions.Latency.TotalMilliseconds:0} ms per request, sweep parallelism {BenchOptions.Parallelism}; {o.Opens:N0} pane opens; {o.PaneLoads} pane loads in Chromium.");
         md.AppendLine().AppendLine("| figure | measured | against | target | met |").AppendLine("| --- | --- | --- | --- | --- |");
