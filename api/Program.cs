@@ -35,6 +35,7 @@ ServiceMode mode;
 try
 {
     mode = builder.AddSignIn();
+    builder.Services.AddAppData(builder.Configuration, builder.Environment);
 }
 catch (StartupProblem e)
 {
@@ -46,7 +47,6 @@ builder.Services.AddProblemHandling();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSpelling();
 builder.Services.ConfigurePlanJson();
-builder.Services.AddAppData(builder.Configuration);
 builder.Services.AddSweep(builder.Configuration);
 builder.Services.AddGuards(builder.Configuration, builder.Environment);
 builder.Services.AddOpenApi();

@@ -10,7 +10,8 @@ namespace OutlookFollowUp.Api.Data;
 
 public static class DataExtensions
 {
-    public static IServiceCollection AddAppData(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The database and the Data Protection key ring in it; a <see cref="SignIn.StartupProblem"/> for a key-ring setting that cannot work.</summary>
+    public static IServiceCollection AddAppData(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection("Database"))
             .ValidateDataAnnotations()
@@ -27,7 +28,10 @@ public static class DataExtensions
         });
         services.AddSingleton<IXmlRepository, DatabaseXmlRepository>();
         services.AddOptions<KeyManagementOptions>().Configure<IXmlRepository>((o, repository) => o.XmlRepository = repository);
-        services.AddDataProtection().SetApplicationName("OutlookFollowUp");
+        var keyRing = configuration.GetSection("DataProtection").Get<KeyRingOptions>() ?? new KeyRingOptions();
+        var protection = services.AddDataProtection().SetApplicationName("OutlookFollowUp");
+        // The same certificate also reads the keys back (ASP.NET adds it to the decryption certificates), on every instance.
+        if (keyRing.LoadCertificate(environment) is { } certificate) protection.ProtectKeysWithCertificate(certificate);
         return services;
     }
 
