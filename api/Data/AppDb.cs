@@ -19,6 +19,8 @@ public sealed class UserRecord
     public DateTime? ProfileReadUtc { get; set; }
     public string SettingsJson { get; set; } = "{}";
     public string? CalendarDeltaLink { get; set; }
+    /// <summary>When the calendar feed's window (<c>Sweep:CalendarDays</c> each way around this instant) began.</summary>
+    public DateTime? CalendarWindowUtc { get; set; }
     public string? InboxDeltaLink { get; set; }
     public string? SentDeltaLink { get; set; }
     public DateTime CreatedUtc { get; set; }

@@ -31,7 +31,7 @@ public sealed class SweepOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>The Graph calendar window read around now, in days each way.</summary>
+    /// <summary>The Graph calendar window read around now, in days each way; the feed starts over once its window has moved by a quarter of this.</summary>
     [Range(7, 730)]
     public int CalendarDays { get; set; } = 120;
 }

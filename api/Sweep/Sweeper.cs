@@ -118,11 +118,16 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
     {
         var o = options.Value;
         await UserPlans.RefreshProfileAsync(mailbox, user, now, cancellationToken);
+        // Graph's calendarView delta keeps the window it began with: a link months old no longer sees interviews booked
+        // past its end. The calendar feed starts over (one full read of the window) once its window has moved by a quarter.
+        if (user.CalendarWindowUtc is not { } began || now.UtcDateTime - began > TimeSpan.FromDays(o.CalendarDays / 4.0))
+            user.CalendarDeltaLink = null;
         var first = user.CalendarDeltaLink is null;
         var changes = await mailbox.SyncAsync(new SyncState(user.CalendarDeltaLink, user.InboxDeltaLink, user.SentDeltaLink),
             now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), cancellationToken);
         var changed = await UserPlans.IngestAsync(db, user, changes, cancellationToken) || first || changes.Resynced;
         user.CalendarDeltaLink = changes.State.CalendarDeltaLink;
+        if (first) user.CalendarWindowUtc = now.UtcDateTime;
         user.InboxDeltaLink = changes.State.InboxDeltaLink;
         user.SentDeltaLink = changes.State.SentDeltaLink;
         // Changes are remembered as "wake now" together with the new delta links: if this pass dies before planning,

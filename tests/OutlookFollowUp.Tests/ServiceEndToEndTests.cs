@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.Api.Sweep;
 using OutlookFollowUp.Engine;
 
@@ -115,6 +116,60 @@ public class ServiceEndToEndTests
         lock (box.Gate) Assert.Single(box.Events.Values, e => Key(e) == (string)reminder["key"]!);
         var facts = JsonNode.Parse(await client.GetStringAsync($"/api/processes/{Uri.EscapeDataString(key)}/facts"))!;
         Assert.Contains((string)reminder["key"]!, facts["acceptedSteps"]!.AsArray().Select(k => (string?)k));
+    }
+
+    [Fact]
+    public async Task AnInterviewBookedMonthsAfterSignUpStillGetsItsThankYous()
+    {
+        // Graph's calendar delta keeps the window it began with (120 days each way here): without starting the feed
+        // over, an interview booked seven months after sign-up was never seen.
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-01-06T20:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        var box = server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0").WithClock(clock);
+        await service.ClientFor(Jordan).GetAsync("/api/me");
+        var sweeper = service.Services.GetRequiredService<Sweeper>();
+        for (var week = 0; week < 30; week++)
+        {
+            await sweeper.RunOnceAsync(clock.GetUtcNow());
+            clock.Advance(TimeSpan.FromDays(7));
+        }
+
+        // 2026-08-04: an interview that ended this morning, long past the first window's end (2026-05-06).
+        server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-08-04T09:00:00", "2026-08-04T10:00:00", "Pacific Standard Time",
+            Person("Maya Patel", "maya.patel@contoso.com"), Person("Sam Ortiz", "sam.ortiz@contoso.com")));
+        clock.Set(DateTimeOffset.Parse("2026-08-04T20:00:00Z"));
+        var pass = await sweeper.RunOnceAsync(clock.GetUtcNow());
+
+        Assert.Equal(0, pass.Failed);
+        var thankYous = Folder(box, "drafts").Where(d => Key(d)?.StartsWith("ofu1-ty-") == true);
+        Assert.Equal(["maya.patel@contoso.com", "sam.ortiz@contoso.com"], thankYous.Select(d => (string)d["toRecipients"]![0]!["emailAddress"]!["address"]!).Order());
+    }
+
+    [Fact]
+    public async Task TheCalendarFeedStartsOverOnlyOnceItsWindowHasMoved()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0").WithClock(clock);
+        await service.ClientFor(Jordan).GetAsync("/api/me");
+        var sweeper = service.Services.GetRequiredService<Sweeper>();
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+
+        DateTime? WindowBegan()
+        {
+            using var scope = service.Services.CreateScope();
+            return scope.ServiceProvider.GetRequiredService<AppDb>().Users.Single().CalendarWindowUtc;
+        }
+        var began = WindowBegan();
+        Assert.Equal(DateTimeOffset.Parse("2026-11-17T20:00:00Z").UtcDateTime, began);
+        clock.Advance(TimeSpan.FromDays(29)); // a quarter of 120 days is 30
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(began, WindowBegan());
+        clock.Advance(TimeSpan.FromDays(2));
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(clock.GetUtcNow().UtcDateTime, WindowBegan());
     }
 
     [Fact]
