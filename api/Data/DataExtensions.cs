@@ -32,6 +32,7 @@ public static class DataExtensions
         var protection = services.AddDataProtection().SetApplicationName("OutlookFollowUp");
         // The same certificate also reads the keys back (ASP.NET adds it to the decryption certificates), on every instance.
         if (keyRing.LoadCertificate(environment) is { } certificate) protection.ProtectKeysWithCertificate(certificate);
+        if (keyRing.LoadPreviousCertificates() is { Length: > 0 } previous) protection.UnprotectKeysWithAnyCertificate(previous);
         return services;
     }
 

@@ -54,6 +54,24 @@ public sealed class KeyRingTests : IDisposable
     }
 
     [Fact]
+    public async Task AfterACertificateRotationWhatTheOldOneProtectedIsStillRead()
+    {
+        var database = await MigratedDatabaseAsync();
+        var old = Certificate("old.pfx", "old secret", withPrivateKey: true);
+        var current = Certificate("new.pfx", "new secret", withPrivateKey: true);
+
+        string payload;
+        using (var before = Services("Production", database, ("DataProtection:CertificatePath", old), ("DataProtection:CertificatePassword", "old secret")))
+            payload = before.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("a refresh token");
+        using var rotated = Services("Production", database, ("DataProtection:CertificatePath", current), ("DataProtection:CertificatePassword", "new secret"),
+            ("DataProtection:PreviousCertificates:0:Path", old), ("DataProtection:PreviousCertificates:0:Password", "old secret"));
+        using var forgotten = Services("Production", database, ("DataProtection:CertificatePath", current), ("DataProtection:CertificatePassword", "new secret"));
+
+        Assert.Equal("a refresh token", rotated.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(payload));
+        Assert.ThrowsAny<CryptographicException>(() => forgotten.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(payload));
+    }
+
+    [Fact]
     public async Task OutsideProductionWithoutACertificateTheKeysAreKeptInClearAsInTheDemo()
     {
         var database = await MigratedDatabaseAsync();
@@ -89,6 +107,9 @@ public sealed class KeyRingTests : IDisposable
         Assert.Contains("has no private key", Problem(publicOnly, "s3cret"));
         Assert.Contains($"'{good}' cannot be read", Problem(good, "wrong password"));
         Assert.DoesNotContain("s3cret", Problem(good, "wrong password"));
+        var previous = Assert.Throws<StartupProblem>(() => Services("Development", "Data Source=unused.db",
+            ("DataProtection:PreviousCertificates:0:Path", missing))).Message;
+        Assert.StartsWith("DataProtection:PreviousCertificates:0:Path", previous);
 
         string Problem(string path, string? password) => Assert.Throws<StartupProblem>(() =>
             Services("Development", "Data Source=unused.db", ("DataProtection:CertificatePath", path), ("DataProtection:CertificatePassword", password ?? ""))).Message;
