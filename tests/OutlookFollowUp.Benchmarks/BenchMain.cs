@@ -24,6 +24,7 @@ public static class BenchMain
         Console.Error.WriteLine($"benchmarks: {o.Mailboxes:N0} mailboxes, {o.Opens:N0} pane opens, {o.PaneLoads} pane loads{(o.Smoke ? " (smoke)" : "")}");
         if (o.Only is null or "pane") { Console.Error.WriteLine("1, 6: the pane"); await PaneFigures.RunAsync(o, figures, notes); }
         if (o.Only is null or "sweeps") { Console.Error.WriteLine("2-4: sweeps"); await SweepFigures.RunAsync(o, figures, notes); }
+        if (o.Only is null or "busy") { Console.Error.WriteLine("7: a busy mailbox"); await BusyInboxFigures.RunAsync(o, figures, notes); }
         if (o.Only is null or "engine") { Console.Error.WriteLine("5: the engine"); EngineBenchmarks.Run(o, figures, notes); }
         var report = Write(o, figures, notes, started);
         await ChartAsync(o, figures);
