@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -51,6 +54,7 @@ internal sealed class MsalGraphTokens : IGraphTokens
 {
     private readonly IConfidentialClientApplication _app;
     private readonly string[] _scopes;
+    private readonly ConcurrentDictionary<Guid, string> _exchanged = new();
 
     public MsalGraphTokens(IOptions<EntraOptions> options, IdentityTransport transport, IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider time)
     {
@@ -69,6 +73,11 @@ internal sealed class MsalGraphTokens : IGraphTokens
 
     public async Task RememberAsync(UserRecord user, string apiToken, CancellationToken cancellationToken)
     {
+        // The pane sends the same token with every call for about an hour, and each exchange is a round trip to Entra
+        // (which MSAL made on every request): a token already exchanged here is not exchanged again. Only a hash is
+        // kept; an expired token never gets this far; a user the sweep found signed out always exchanges anew.
+        var fingerprint = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(apiToken)));
+        if (!user.NeedsSignIn && _exchanged.TryGetValue(user.Id, out var last) && last == fingerprint) return;
         var session = SessionKey(user);
         try
         {
@@ -79,6 +88,7 @@ internal sealed class MsalGraphTokens : IGraphTokens
         {
             throw new SignInRequiredException(Reason(e), e.Claims, e);
         }
+        _exchanged[user.Id] = fingerprint;
     }
 
     public async Task<string> ForUserAsync(UserRecord user, CancellationToken cancellationToken)

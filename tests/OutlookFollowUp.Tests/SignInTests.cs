@@ -192,6 +192,25 @@ public class SignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ThePanesRequestsWithOneTokenAskEntraForGraphOnce()
+    {
+        // The pane calls the API several times a minute with the same token; each on-behalf-of exchange is a round trip
+        // to Entra (and counts against its limits), so the grant is asked for once per pane token.
+        var invite = _graph!.Sandbox.DeliverEvent("casey@contoso.com", ServiceEndToEndTests.Interview("Interview: Analyst at Litware",
+            "2026-11-17T09:00:00", "2026-11-17T10:00:00", "UTC", ServiceEndToEndTests.Person("Dana", "dana@litware.com"), ServiceEndToEndTests.Person("Lee", "lee@litware.com")))!;
+        var client = _service!.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", _entra.Token(oid: "user-3", address: "casey@contoso.com"));
+        var before = _entra.TokenRequests;
+        for (var i = 0; i < 4; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/processes")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/events/{(string)invite["id"]!}/plan")).StatusCode); // reaches Graph
+        Assert.Equal(1, _entra.TokenRequests - before);
+
+        client.DefaultRequestHeaders.Authorization = new("Bearer", _entra.Token(d => d.Expires = DateTime.UtcNow.AddMinutes(50), oid: "user-3"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/processes")).StatusCode);
+        Assert.Equal(2, _entra.TokenRequests - before); // a new pane token is exchanged
+    }
+
+    [Fact]
     public async Task AConsentOrMfaChallengeReachesThePaneAsAProblemItCanActOn()
     {
         _entra.RefuseWithClaims = """{"access_token":{"capolids":{"essential":true,"values":["c1"]}}}""";
