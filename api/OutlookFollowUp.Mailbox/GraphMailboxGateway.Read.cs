@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Graph;
 using OutlookFollowUp.Engine;
@@ -16,37 +17,95 @@ public sealed partial class GraphMailboxGateway
 
     public async Task<InterviewContext> ReadInterviewAsync(string eventId, DateTimeOffset mailSince, CancellationToken cancellationToken = default)
     {
-        var (e, messages) = await ReadAsync(eventId, mailSince, cancellationToken);
+        var (e, messages) = await ReadAsync(eventId, mailSince, null, cancellationToken);
         return new InterviewContext(e!, messages);
     }
 
-    public async Task<IReadOnlyList<GraphMessage>> ReadMailAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
-        (await ReadAsync(null, since, cancellationToken)).Messages;
+    public async Task<IReadOnlyList<GraphMessage>> ReadMailAsync(DateTimeOffset since, Func<GraphMessage, bool>? needsBody = null, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(null, since, needsBody, cancellationToken)).Messages;
 
-    /// <summary>An event (when asked) and the first page of each mail folder in one $batch; later pages one request each.</summary>
-    private async Task<(GraphEvent? Event, IReadOnlyList<GraphMessage> Messages)> ReadAsync(string? eventId, DateTimeOffset mailSince, CancellationToken cancellationToken)
+    // With a needsBody filter, the first page of each folder (the newest mail) comes with bodies, and whatever is older
+    // comes without, its bodies then read only where the filter asks: most of a busy inbox (job alerts, newsletters) is
+    // never about a process, and reading its bodies made a replan's Graph traffic and memory grow with the inbox.
+    private const int PageWithBodies = 50;
+    private const int PageOfHeaders = 1000; // Graph's largest page for messages
+
+    private static readonly string HeaderFields = string.Join(",", MessageFields.Where(f => f != "body"));
+
+    /// <summary>
+    /// An event (when asked) and the first page of each mail folder in one $batch, newest first; the rest of a folder
+    /// with bodies (no filter), or as headers with the bodies <paramref name="needsBody"/> asks for in one more $batch.
+    /// </summary>
+    private async Task<(GraphEvent? Event, IReadOnlyList<GraphMessage> Messages)> ReadAsync(string? eventId, DateTimeOffset mailSince, Func<GraphMessage, bool>? needsBody,
+        CancellationToken cancellationToken)
     {
         var since = mailSince.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
         var batch = new BatchRequestContentCollection(_client);
         var eventStep = eventId is null ? null
             : await batch.AddBatchRequestStepAsync(Get($"me/events/{Uri.EscapeDataString(eventId)}" + Query(("$expand", ExpandKey)), UtcTimes));
-        var folders = new Dictionary<string, string>();
+        var folders = new Dictionary<string, (string Folder, string Field)>();
+        var top = needsBody is null ? 200 : PageWithBodies;
         foreach (var (folder, field) in new[] { ("inbox", "receivedDateTime"), ("sentitems", "sentDateTime"), ("drafts", "lastModifiedDateTime") })
             folders[await batch.AddBatchRequestStepAsync(Get($"me/mailFolders/{folder}/messages"
-                + Query(("$filter", $"{field} ge {since}"), ("$select", string.Join(",", MessageFields)), ("$expand", ExpandKey), ("$top", "200")), TextBodies))] = folder;
+                + Query(("$filter", $"{field} ge {since}"), ("$orderby", $"{field} desc"), ("$select", string.Join(",", MessageFields)), ("$expand", ExpandKey),
+                    ("$top", top.ToString(CultureInfo.InvariantCulture))), TextBodies))] = (folder, field);
 
         var response = await _client.Batch.PostAsync(batch, cancellationToken);
         var statuses = await response.GetResponsesStatusCodesAsync();
         var eventJson = eventStep is null ? (JsonElement?)null : await ItemJsonAsync(response, statuses, eventStep, cancellationToken);
         var messages = new List<GraphMessage>();
-        foreach (var (id, folder) in folders)
+        var headersOnly = new List<GraphMessage>();
+        foreach (var (id, (folder, field)) in folders)
         {
             var page = await ItemJsonAsync(response, statuses, id, cancellationToken);
-            messages.AddRange(page.GetProperty("value").EnumerateArray().Select(m => m.Deserialize<GraphMessage>(PlanJson.Options)!));
-            if (page.TryGetProperty("@odata.nextLink", out var next))
+            var first = page.GetProperty("value").EnumerateArray().Select(m => m.Deserialize<GraphMessage>(PlanJson.Options)!).ToList();
+            messages.AddRange(first);
+            if (!page.TryGetProperty("@odata.nextLink", out var next)) continue;
+            if (needsBody is null)
+            {
                 messages.AddRange(await ReadAllPagesAsync<GraphMessage>(Get(next.GetString()!, TextBodies), link => Get(link, TextBodies), cancellationToken));
+                continue;
+            }
+            // The rest: up to the oldest instant of the first page, rounded up to the second the filter speaks in (so
+            // nothing is missed at the boundary; what the first page already has is dropped by id).
+            var oldest = first.Select(m => Instant(m, field)).Min();
+            var upTo = new DateTimeOffset(oldest.UtcTicks - oldest.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
+            var seen = first.Select(m => m.Id).ToHashSet();
+            var rest = await ReadAllPagesAsync<GraphMessage>(Get($"me/mailFolders/{folder}/messages"
+                + Query(("$filter", $"{field} ge {since} and {field} le {upTo}"), ("$orderby", $"{field} desc"), ("$select", HeaderFields), ("$expand", ExpandKey),
+                    ("$top", PageOfHeaders.ToString(CultureInfo.InvariantCulture)))), link => Get(link), cancellationToken);
+            headersOnly.AddRange(rest.Where(m => !seen.Contains(m.Id)));
         }
+        var wanted = headersOnly.Where(needsBody ?? (_ => false)).Where(m => m.Id is not null).Select(m => m.Id!).Distinct().ToList();
+        var bodies = wanted.Count == 0 ? [] : await BodiesAsync(wanted, cancellationToken);
+        messages.AddRange(headersOnly.Select(m => m.Id is not null && bodies.TryGetValue(m.Id, out var body) ? m with { Body = body } : m));
         return (eventJson?.Deserialize<GraphEvent>(PlanJson.Options), messages);
+    }
+
+    private static DateTimeOffset Instant(GraphMessage m, string field) => (field switch
+    {
+        "receivedDateTime" => m.ReceivedDateTime,
+        "sentDateTime" => m.SentDateTime,
+        _ => m.LastModifiedDateTime,
+    }) ?? DateTimeOffset.MinValue;
+
+    /// <summary>Bodies by message id, 20 to a $batch; a message deleted since it was listed is left without.</summary>
+    private async Task<Dictionary<string, ItemBody?>> BodiesAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var batch = new BatchRequestContentCollection(_client);
+        var steps = new Dictionary<string, string>();
+        foreach (var id in ids)
+            steps[await batch.AddBatchRequestStepAsync(Get($"me/messages/{Uri.EscapeDataString(id)}" + Query(("$select", "body")), TextBodies))] = id;
+        var response = await _client.Batch.PostAsync(batch, cancellationToken);
+        var statuses = await response.GetResponsesStatusCodesAsync();
+        var bodies = new Dictionary<string, ItemBody?>();
+        foreach (var (step, id) in steps)
+        {
+            if (statuses.TryGetValue(step, out var status) && status == System.Net.HttpStatusCode.NotFound) continue;
+            var item = await ItemJsonAsync(response, statuses, step, cancellationToken);
+            bodies[id] = item.TryGetProperty("body", out var body) ? body.Deserialize<ItemBody>(PlanJson.Options) : null;
+        }
+        return bodies;
     }
 
     public async Task<IReadOnlyList<GraphMessage>> GetMessagesAsync(MessageQuery query, CancellationToken cancellationToken = default)

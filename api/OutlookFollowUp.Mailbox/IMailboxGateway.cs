@@ -64,8 +64,12 @@ public interface IMailboxGateway
     /// </summary>
     Task<InterviewContext> ReadInterviewAsync(string eventId, DateTimeOffset mailSince, CancellationToken cancellationToken = default);
 
-    /// <summary>Inbox, Sent Items and Drafts since a date (with step keys), all pages: the first of each in one $batch.</summary>
-    Task<IReadOnlyList<GraphMessage>> ReadMailAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Inbox, Sent Items and Drafts since a date (with step keys), all pages: the first of each in one $batch. With
+    /// <paramref name="needsBody"/>, only the newest page of each folder comes with bodies; older messages come with
+    /// theirs only where <paramref name="needsBody"/> says so (their headers are all there).
+    /// </summary>
+    Task<IReadOnlyList<GraphMessage>> ReadMailAsync(DateTimeOffset since, Func<GraphMessage, bool>? needsBody = null, CancellationToken cancellationToken = default);
 
     /// <summary>Messages matching the query, all pages, newest first.</summary>
     Task<IReadOnlyList<GraphMessage>> GetMessagesAsync(MessageQuery query, CancellationToken cancellationToken = default);

@@ -144,8 +144,32 @@ public static class UserPlans
         var since = new DateTimeOffset(events.Min(e => e.StartUtc), TimeSpan.Zero) - MailLead;
         if (since > now - MailLead) since = now - MailLead;
         if (since < now.AddDays(-400)) since = now.AddDays(-400);
-        mail ??= await mailbox.ReadMailAsync(since, cancellationToken);
+        mail ??= await mailbox.ReadMailAsync(since, await MayBeFromEmployerAsync(db, user, events, cancellationToken), cancellationToken);
         return (await PlanAsync(db, user, events, mail, now, spell, cancellationToken), mail);
+    }
+
+    /// <summary>
+    /// The mail whose body a plan may read: from anyone on the user's kept events or named in their facts, from their
+    /// organizations, or from an applicant-tracking system (whose mail names the company only in its text). The
+    /// engine reads bodies only of what its employer side matches, which this contains; the rest of the mail is read
+    /// as headers (who, when, which thread, which step key).
+    /// </summary>
+    private static async Task<Func<GraphMessage, bool>> MayBeFromEmployerAsync(AppDb db, UserRecord user, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
+        var facts = await db.Processes.Where(p => p.UserId == user.Id).Select(p => p.FactsJson).ToListAsync(cancellationToken);
+        var people = events.SelectMany(e => Participants(Read<GraphEvent>(e.Json)))
+            .Concat(facts.Select(f => Read<UserFacts>(f)?.ContactPerson?.Address).Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!))
+            .Select(People.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // As the engine: free-mail domains and the user's own organization are no employer's.
+        var own = People.IsFreeMail(user.Address) ? "" : People.Organization(user.Address);
+        var organizations = people.Where(a => !People.IsFreeMail(a)).Select(People.Organization).Where(o => o.Length > 0 && o != own)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return m =>
+        {
+            var from = People.Normalize(m.From?.EmailAddress?.Address);
+            return from.Length > 0 && !People.SameAddress(from, user.Address)
+                   && (people.Contains(from) || organizations.Contains(People.Organization(from)) || People.IsRecruitingService(from));
+        };
     }
 
     public static async Task<IReadOnlyList<PlannedProcess>> PlanAsync(AppDb db, UserRecord user, IReadOnlyList<EventRecord> events,

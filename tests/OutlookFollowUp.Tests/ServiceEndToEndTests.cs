@@ -96,6 +96,48 @@ public class ServiceEndToEndTests
     }
 
     [Fact]
+    public async Task ARejectionFromATrackingSystemUnderAPileOfJobAlertsStillEndsTheProcess()
+    {
+        // Older mail is read as headers, bodies only where a plan may need them: the tracking system's rejection names
+        // the company only in its text, and sits below more job alerts than the first page holds.
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        var box = server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T10:00:00", "Pacific Standard Time",
+            Person("Maya Patel", "maya.patel@contoso.com"), Person("Sam Ortiz", "sam.ortiz@contoso.com")));
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0").WithClock(clock);
+        await service.ClientFor(Jordan).GetAsync("/api/me");
+        var sweeper = service.Services.GetRequiredService<Sweeper>();
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+
+        server.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "An update on your application",
+            ["from"] = Person("Recruiting", "no-reply@us.greenhouse-mail.io"),
+            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
+            ["receivedDateTime"] = "2026-11-18T17:00:00Z",
+            // Past the 255 characters of the preview that headers carry: only the body says who and what.
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan,\n\n" + string.Concat(Enumerable.Repeat("This message was sent to you by our recruiting platform on behalf of the hiring team. ", 4))
+                + "\n\nThank you for your interest in Contoso. Unfortunately, we have decided to move forward with other candidates." },
+        });
+        for (var i = 0; i < 80; i++)
+            server.Sandbox.Deliver(Jordan, new JsonObject
+            {
+                ["subject"] = $"Job alert {i}: 25 new jobs for you",
+                ["from"] = Person("Job alerts", "alerts@jobs.example.com"),
+                ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
+                ["receivedDateTime"] = DateTimeOffset.Parse("2026-11-18T18:00:00Z").AddMinutes(10 * i).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "New jobs matching your search." },
+            });
+        clock.Set(DateTimeOffset.Parse("2026-11-19T20:00:00Z"));
+        var pass = await sweeper.RunOnceAsync(clock.GetUtcNow());
+
+        Assert.Equal(0, pass.Failed);
+        Assert.Single(Folder(box, "drafts"), d => Key(d)?.StartsWith("ofu1-rr-") == true);
+        Assert.DoesNotContain(Folder(box, "drafts"), d => Key(d)?.StartsWith("ofu1-fu-") == true);
+    }
+
+    [Fact]
     public async Task AnAcceptedReminderIsInTheCalendarAtOnce()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
