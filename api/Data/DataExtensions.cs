@@ -36,6 +36,9 @@ public static class DataExtensions
         return services;
     }
 
+    // Any fixed 64-bit number unlikely to be another application's advisory lock on the same server ("OFUMIGR1").
+    private const long MigrationLock = 0x4F46554D49475231;
+
     /// <summary>Brings the database to the latest migration before anything reads it.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -48,7 +51,26 @@ public static class DataExtensions
             .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug)))
             .Options;
         await using var db = new AppDb(options);
-        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            // EF's own migration lock did not keep instances started together on a new database from applying the
+            // same migration twice once there were two ("column already exists"): a session advisory lock, held on a
+            // connection of its own for the whole migration, lets one instance migrate while the others wait and then
+            // find nothing to do.
+            await using var gate = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+            await gate.OpenAsync(cancellationToken);
+            await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLock})", gate)) await take.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await using var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLock})", gate);
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+        else await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             // Readers go on while the sweep writes; a writer waits for another instead of failing at once.

@@ -14,7 +14,7 @@ public sealed class DatabaseOptions
     [Required]
     public string ConnectionString { get; set; } = "Data Source=outlookfollowup.db";
 
-    /// <summary>Apply migrations at start-up (each instance takes EF's migration lock, so several can start at once).</summary>
+    /// <summary>Apply migrations at start-up (on PostgreSQL under an advisory lock, so several instances can start at once).</summary>
     public bool Migrate { get; set; } = true;
 
     internal bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase)

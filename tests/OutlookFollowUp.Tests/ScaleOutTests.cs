@@ -54,7 +54,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             ["Sweep:Parallelism"] = "4",
             ["Sweep:BatchSize"] = "8",
         };
-        // Both start at once on an empty database: the migration runs once, under EF's migration lock.
+        // Both start at once on an empty database: the migrations run once, under the service's advisory lock.
         var starting = new[] { ServiceProcess.StartAsync("A", settings), ServiceProcess.StartAsync("B", settings) };
         var a = await starting[0];
         await using var b = await starting[1];
