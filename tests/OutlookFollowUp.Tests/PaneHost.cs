@@ -21,6 +21,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         var chromium = Environment.GetEnvironmentVariable("OFU_CHROMIUM") ?? "/usr/bin/chromium";
         if (!File.Exists(chromium))
             throw new FileNotFoundException($"Chromium is expected at {chromium}: tests/run.sh installs Debian's chromium package");
+        // Expectations wait for the pane, they do not time it: Playwright's 5 s default failed a pane that was on its way
+        // while the suite's heaviest tests shared the 2 cores (CI). The benchmarks measure the pane's speed.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await LaunchAsync(_playwright, chromium);
         Directory.CreateDirectory(Screenshots);
