@@ -26,8 +26,9 @@ public sealed partial class GraphMailboxGateway
 
     // With a needsBody filter, the first page of each folder (the newest mail) comes with bodies, and whatever is older
     // comes without, its bodies then read only where the filter asks: most of a busy inbox (job alerts, newsletters) is
-    // never about a process, and reading its bodies made a replan's Graph traffic and memory grow with the inbox.
-    private const int PageWithBodies = 50;
+    // never about a process, and reading its bodies made a replan's Graph traffic and memory grow with the inbox. The
+    // first page stays as large as before, so a mailbox with up to 200 messages a folder costs what it did.
+    private const int PageWithBodies = 200;
     private const int PageOfHeaders = 1000; // Graph's largest page for messages
 
     private static readonly string HeaderFields = string.Join(",", MessageFields.Where(f => f != "body"));
@@ -44,11 +45,10 @@ public sealed partial class GraphMailboxGateway
         var eventStep = eventId is null ? null
             : await batch.AddBatchRequestStepAsync(Get($"me/events/{Uri.EscapeDataString(eventId)}" + Query(("$expand", ExpandKey)), UtcTimes));
         var folders = new Dictionary<string, (string Folder, string Field)>();
-        var top = needsBody is null ? 200 : PageWithBodies;
         foreach (var (folder, field) in new[] { ("inbox", "receivedDateTime"), ("sentitems", "sentDateTime"), ("drafts", "lastModifiedDateTime") })
             folders[await batch.AddBatchRequestStepAsync(Get($"me/mailFolders/{folder}/messages"
                 + Query(("$filter", $"{field} ge {since}"), ("$orderby", $"{field} desc"), ("$select", string.Join(",", MessageFields)), ("$expand", ExpandKey),
-                    ("$top", top.ToString(CultureInfo.InvariantCulture))), TextBodies))] = (folder, field);
+                    ("$top", PageWithBodies.ToString(CultureInfo.InvariantCulture))), TextBodies))] = (folder, field);
 
         var response = await _client.Batch.PostAsync(batch, cancellationToken);
         var statuses = await response.GetResponsesStatusCodesAsync();

@@ -68,7 +68,7 @@ public class GatewayReadTests(SandboxFixture fixture) : IClassFixture<SandboxFix
         fixture.Sandbox.Deliver(address, Message("no-reply@greenhouse.io", "Your application",
             string.Concat(Enumerable.Repeat("Sent by our recruiting platform. ", 10)) + "Thank you for interviewing with Fabrikam. Unfortunately we will not move forward.", "2026-03-02T09:00:00Z"));
         fixture.Sandbox.Deliver(address, Message("dana.whitfield@fabrikam.com", "Next steps", "We expect to decide by March 20.", "2026-03-03T09:00:00Z"));
-        for (var i = 0; i < 60; i++)
+        for (var i = 0; i < 260; i++)
             fixture.Sandbox.Deliver(address, Message("alerts@jobs.example.com", $"Job alert {i}", "25 new jobs for you.", A.Utc("2026-03-05T00:00:00Z").AddHours(i).ToString("yyyy-MM-ddTHH:mm:ssZ")));
         var gateway = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + address), new MailboxResilienceOptions(), TimeProvider.System);
 
@@ -77,11 +77,11 @@ public class GatewayReadTests(SandboxFixture fixture) : IClassFixture<SandboxFix
 
         // One $batch for the newest page of each folder, one page of headers for the rest, one $batch for two bodies.
         Assert.Equal(3, fixture.Sandbox.Log.Count(l => !l.InBatch) - before);
-        Assert.Equal(62, mail.Select(m => m.Id).Distinct().Count());
-        Assert.Equal(62, mail.Count);
+        Assert.Equal(262, mail.Select(m => m.Id).Distinct().Count());
+        Assert.Equal(262, mail.Count);
         Assert.Contains("Unfortunately", mail.Single(m => m.From!.EmailAddress!.Address == "no-reply@greenhouse.io").Body!.Content);
         Assert.Contains("March 20", mail.Single(m => m.From!.EmailAddress!.Address == "dana.whitfield@fabrikam.com").Body!.Content);
-        Assert.NotNull(mail.Single(m => m.Subject == "Job alert 59").Body); // the newest page comes whole
+        Assert.NotNull(mail.Single(m => m.Subject == "Job alert 259").Body); // the newest page comes whole
         Assert.Null(mail.Single(m => m.Subject == "Job alert 0").Body);     // older mail nobody asked about: headers only
         Assert.NotNull(mail.Single(m => m.Subject == "Job alert 0").ReceivedDateTime);
     }
@@ -91,13 +91,13 @@ public class GatewayReadTests(SandboxFixture fixture) : IClassFixture<SandboxFix
     {
         var address = $"r{Guid.NewGuid():N}@outlook.com";
         fixture.Sandbox.AddMailbox(address, "Alex Rivera", "UTC");
-        for (var i = 0; i < 70; i++) fixture.Sandbox.Deliver(address, Message("alerts@jobs.example.com", $"Job alert {i}", "25 new jobs for you.", "2026-03-05T09:00:00Z"));
+        for (var i = 0; i < 230; i++) fixture.Sandbox.Deliver(address, Message("alerts@jobs.example.com", $"Job alert {i}", "25 new jobs for you.", "2026-03-05T09:00:00Z"));
         var gateway = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + address), new MailboxResilienceOptions(), TimeProvider.System);
 
         var mail = await gateway.ReadMailAsync(A.Utc("2026-03-01T00:00:00Z"), _ => false);
 
-        Assert.Equal(70, mail.Count);
-        Assert.Equal(70, mail.Select(m => m.Id).Distinct().Count());
+        Assert.Equal(230, mail.Count);
+        Assert.Equal(230, mail.Select(m => m.Id).Distinct().Count());
     }
 
     [Fact]

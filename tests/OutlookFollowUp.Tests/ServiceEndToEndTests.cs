@@ -99,7 +99,7 @@ public class ServiceEndToEndTests
     public async Task ARejectionFromATrackingSystemUnderAPileOfJobAlertsStillEndsTheProcess()
     {
         // Older mail is read as headers, bodies only where a plan may need them: the tracking system's rejection names
-        // the company only in its text, and sits below more job alerts than the first page holds.
+        // the company only in its text, and sits below more job alerts than the first page (200) holds.
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
         await using var server = await SandboxServer.StartAsync(clock);
         var box = server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
@@ -120,13 +120,13 @@ public class ServiceEndToEndTests
             ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan,\n\n" + string.Concat(Enumerable.Repeat("This message was sent to you by our recruiting platform on behalf of the hiring team. ", 4))
                 + "\n\nThank you for your interest in Contoso. Unfortunately, we have decided to move forward with other candidates." },
         });
-        for (var i = 0; i < 80; i++)
+        for (var i = 0; i < 250; i++)
             server.Sandbox.Deliver(Jordan, new JsonObject
             {
                 ["subject"] = $"Job alert {i}: 25 new jobs for you",
                 ["from"] = Person("Job alerts", "alerts@jobs.example.com"),
                 ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
-                ["receivedDateTime"] = DateTimeOffset.Parse("2026-11-18T18:00:00Z").AddMinutes(10 * i).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                ["receivedDateTime"] = DateTimeOffset.Parse("2026-11-18T18:00:00Z").AddMinutes(4 * i).ToString("yyyy-MM-ddTHH:mm:ssZ"),
                 ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "New jobs matching your search." },
             });
         clock.Set(DateTimeOffset.Parse("2026-11-19T20:00:00Z"));
