@@ -40,7 +40,7 @@ public sealed partial class GraphMailboxGateway
     private async Task<(GraphEvent? Event, IReadOnlyList<GraphMessage> Messages)> ReadAsync(string? eventId, DateTimeOffset mailSince, Func<GraphMessage, bool>? needsBody,
         CancellationToken cancellationToken)
     {
-        var since = mailSince.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var since = ODataInstant(mailSince);
         var batch = new BatchRequestContentCollection(_client);
         var eventStep = eventId is null ? null
             : await batch.AddBatchRequestStepAsync(Get($"me/events/{Uri.EscapeDataString(eventId)}" + Query(("$expand", ExpandKey)), UtcTimes));
@@ -69,18 +69,22 @@ public sealed partial class GraphMailboxGateway
             // The rest: up to the oldest instant of the first page, rounded up to the second the filter speaks in (so
             // nothing is missed at the boundary; what the first page already has is dropped by id).
             var oldest = first.Select(m => Instant(m, field)).Min();
-            var upTo = new DateTimeOffset(oldest.UtcTicks - oldest.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
+            var upTo = ODataInstant(oldest.AddTicks(TimeSpan.TicksPerSecond - oldest.UtcTicks % TimeSpan.TicksPerSecond));
             var seen = first.Select(m => m.Id).ToHashSet();
             var rest = await ReadAllPagesAsync<GraphMessage>(Get($"me/mailFolders/{folder}/messages"
                 + Query(("$filter", $"{field} ge {since} and {field} le {upTo}"), ("$orderby", $"{field} desc"), ("$select", HeaderFields), ("$expand", ExpandKey),
                     ("$top", PageOfHeaders.ToString(CultureInfo.InvariantCulture)))), link => Get(link), cancellationToken);
             headersOnly.AddRange(rest.Where(m => !seen.Contains(m.Id)));
         }
-        var wanted = headersOnly.Where(needsBody ?? (_ => false)).Where(m => m.Id is not null).Select(m => m.Id!).Distinct().ToList();
+        // Only a filter puts messages here.
+        var wanted = needsBody is null ? [] : headersOnly.Where(needsBody).Where(m => m.Id is not null).Select(m => m.Id!).Distinct().ToList();
         var bodies = wanted.Count == 0 ? [] : await BodiesAsync(wanted, cancellationToken);
         messages.AddRange(headersOnly.Select(m => m.Id is not null && bodies.TryGetValue(m.Id, out var body) ? m with { Body = body } : m));
         return (eventJson?.Deserialize<GraphEvent>(PlanJson.Options), messages);
     }
+
+    /// <summary>An instant as OData filters take it: UTC, to the second.</summary>
+    private static string ODataInstant(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Instant(GraphMessage m, string field) => (field switch
     {
@@ -115,7 +119,7 @@ public sealed partial class GraphMailboxGateway
         if (query.ConversationId is { Length: > 0 } conversation) who.Add($"conversationId eq {Quote(conversation)}");
         who.AddRange((query.From ?? []).Where(a => a.Length > 0).Select(a => $"from/emailAddress/address eq {Quote(a)}"));
         if (who.Count == 0) throw new ArgumentException("A message query needs a conversation or at least one sender.", nameof(query));
-        var filter = $"receivedDateTime ge {query.Since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} and ({string.Join(" or ", who)})";
+        var filter = $"receivedDateTime ge {ODataInstant(query.Since)} and ({string.Join(" or ", who)})";
 
         return await ReadAllPagesAsync<GraphMessage>(Get("me/messages" + Query(("$filter", filter), ("$select", string.Join(",", MessageFields)), ("$top", "100")), TextBodies),
             next => Get(next, TextBodies), cancellationToken);

@@ -91,7 +91,7 @@ public static class UserPlans
         }
         if (changed || changes.Messages.Count == 0) return changed;
 
-        var people = stored.Values.SelectMany(e => Participants(Read<GraphEvent>(e.Json))).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var people = PeopleOf(stored.Values, []);
         var domains = people.Select(People.Organization).Where(o => o.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
         return changes.Messages.Any(m =>
         {
@@ -99,7 +99,7 @@ public static class UserPlans
             var all = new[] { from }.Concat((m.ToRecipients ?? []).Concat(m.CcRecipients ?? []).Select(r => r.EmailAddress?.Address))
                 .Where(a => !string.IsNullOrWhiteSpace(a) && !People.SameAddress(a, user.Address)).Select(a => a!);
             // Applicant-tracking systems write from their own domains: any robot's mail may be the employer's answer.
-            return People.IsRobot(from) || all.Any(a => people.Contains(a) || domains.Contains(People.Organization(a)));
+            return People.IsRobot(from) || all.Any(a => people.Contains(People.Normalize(a)) || domains.Contains(People.Organization(a)));
         });
     }
 
@@ -126,6 +126,11 @@ public static class UserPlans
         try { return UserCalendar.ParseGraphDateTime(e.Start, "start").UtcDateTime; }
         catch (PlanInputException) { return DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc); }
     }
+
+    /// <summary>Everyone on the kept events (organizers, attendees), and <paramref name="more"/>, as addresses compare.</summary>
+    private static HashSet<string> PeopleOf(IEnumerable<EventRecord> events, IEnumerable<string?> more) =>
+        events.SelectMany(e => Participants(Read<GraphEvent>(e.Json))).Concat(more.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!))
+            .Select(People.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static IEnumerable<string> Participants(GraphEvent? e) =>
         e is null ? [] : new[] { e.Organizer?.EmailAddress?.Address }
@@ -157,9 +162,7 @@ public static class UserPlans
     private static async Task<Func<GraphMessage, bool>> MayBeFromEmployerAsync(AppDb db, UserRecord user, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         var facts = await db.Processes.Where(p => p.UserId == user.Id).Select(p => p.FactsJson).ToListAsync(cancellationToken);
-        var people = events.SelectMany(e => Participants(Read<GraphEvent>(e.Json)))
-            .Concat(facts.Select(f => Read<UserFacts>(f)?.ContactPerson?.Address).Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!))
-            .Select(People.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var people = PeopleOf(events, facts.Select(f => Read<UserFacts>(f)?.ContactPerson?.Address));
         // As the engine: free-mail domains and the user's own organization are no employer's.
         var own = People.IsFreeMail(user.Address) ? "" : People.Organization(user.Address);
         var organizations = people.Where(a => !People.IsFreeMail(a)).Select(People.Organization).Where(o => o.Length > 0 && o != own)

@@ -115,7 +115,8 @@ public sealed class KeyRingTests : IDisposable
             Services("Development", "Data Source=unused.db", ("DataProtection:CertificatePath", path), ("DataProtection:CertificatePassword", password ?? ""))).Message;
     }
 
-    private static ServiceProvider Services(string environment, string database, params (string Key, string Value)[] settings)
+    /// <summary>The service's data registrations (database and key ring) alone, as an instance in <paramref name="environment"/> makes them.</summary>
+    internal static ServiceProvider Services(string environment, string database, params (string Key, string Value)[] settings)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection([KeyValuePair.Create("Database:ConnectionString", (string?)database), .. settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))])
