@@ -18,15 +18,27 @@ public sealed partial class GraphMailboxGateway
         for (var round = 0; round < Rounds && pending.Count > 0; round++)
         {
             if (round > 0) await Task.Delay(_resilience.BaseDelay * Math.Pow(2, round), _time, cancellationToken);
-            // What may exist already (an earlier outcome unknown): the mailbox says whether it does.
+            // What may exist already (an earlier outcome unknown): the mailbox says whether it does. When the question
+            // itself goes unanswered, the write waits for the next round: never written blind, and the other writes'
+            // outcomes are not lost with an exception.
+            var again = new List<MailboxWrite>();
             foreach (var w in pending.Where(w => w.MayExist).ToList())
             {
-                var found = await FindKeyAsync(w is NewEvent ? "events" : "messages", w.StepKey, cancellationToken);
+                WrittenItem? found;
+                try
+                {
+                    found = await FindKeyAsync(w is NewEvent ? "events" : "messages", w.StepKey, cancellationToken);
+                }
+                catch (Exception e) when (Unanswered(e))
+                {
+                    pending.Remove(w);
+                    again.Add(w);
+                    continue;
+                }
                 if (found is null) continue;
                 outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.AlreadyThere, found.ItemId, null, found.LastModified);
                 pending.Remove(w);
             }
-            var again = new List<MailboxWrite>();
             foreach (var chunk in pending.Chunk(BatchLimit))
             {
                 var batch = new BatchRequestContentCollection(_client, BatchLimit);
@@ -38,7 +50,7 @@ public sealed partial class GraphMailboxGateway
                     for (var i = 0; i < chunk.Length; i++) steps[await batch.AddBatchRequestStepAsync(requests[i])] = chunk[i];
                     response = await _client.Batch.PostAsync(batch, cancellationToken);
                 }
-                catch (Exception e) when (IsAmbiguous(e) || e is MailboxException { Status: 429 or 503 })
+                catch (Exception e) when (Unanswered(e))
                 {
                     // The batch may have run in part: every item's outcome is unknown.
                     again.AddRange(chunk.Select(w => w is DeleteDraft ? w : w with { MayExist = true }));
@@ -84,6 +96,11 @@ public sealed partial class GraphMailboxGateway
         foreach (var w in pending) outcomes[w.StepKey] = new WriteOutcome(w.StepKey, WriteStatus.Failed, null, "still failing after retries; the next sweep tries again");
         return writes.Select(w => outcomes[w.StepKey]).ToList();
     }
+
+    // No answer to act on: maybe done (ambiguous), not done (throttled, unavailable) or not even sent (the circuit
+    // breaker is open while Graph keeps failing). The round after decides, by key where it may have been done.
+    private static bool Unanswered(Exception e) =>
+        IsAmbiguous(e) || e is MailboxException { Status: 429 or 503 } || e is Polly.CircuitBreaker.BrokenCircuitException;
 
     private Microsoft.Kiota.Abstractions.RequestInformation RequestFor(MailboxWrite write)
     {

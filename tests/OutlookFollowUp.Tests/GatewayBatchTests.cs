@@ -150,6 +150,26 @@ public class GatewayBatchTests(SandboxFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AKeyLookupThatNeverAnswersLeavesTheWriteFailedNotTheWholeApply()
+    {
+        // Seen once under the 30% faults below: the lookup for a write that may exist lost its connection after every
+        // retry, and ApplyAsync threw, losing the outcomes of the other writes with it.
+        var (address, gateway) = NewMailbox();
+        fixture.Sandbox.InjectFaults(new FaultOptions { Rate = 1.0, Throttle = false, Unavailable = false, Latency = false, CommitThenFail = false });
+        IReadOnlyList<WriteOutcome> outcomes;
+        try
+        {
+            outcomes = await gateway.ApplyAsync([Draft(1, mayExist: true)]);
+        }
+        finally
+        {
+            fixture.Sandbox.InjectFaults(new FaultOptions { Rate = 0 });
+        }
+        Assert.Equal(WriteStatus.Failed, Assert.Single(outcomes).Status);
+        Assert.Equal(0, KeyCount(address, "ofu1-ty-1")); // never written blind
+    }
+
+    [Fact]
     public async Task BatchedWritesLandExactlyOnceUnderThirtyPercentFaults()
     {
         var mailboxes = Enumerable.Range(0, 10).Select(_ => NewMailbox()).ToList();
