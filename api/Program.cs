@@ -66,10 +66,12 @@ catch (Exception e) when (e is Microsoft.Extensions.Options.OptionsValidationExc
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDemoHosts(mode);
 app.UseGuards();
 
 app.MapHealth();
-app.MapOpenApi();
+// The API's description is for developers: public outside Production, and in Production only when asked for.
+if (!app.Environment.IsProduction() || app.Configuration.GetValue<bool>("OpenApi:Enabled")) app.MapOpenApi();
 app.MapPlans();
 app.MapProcesses();
 app.MapSettings();

@@ -20,6 +20,33 @@ public static class DemoMode
     /// <summary>The demo's database, made afresh at each start: the sandbox mailbox it mirrors is, too.</summary>
     public const string DatabaseFile = "outlookfollowup-demo.db";
 
+    /// <summary>The host names the demo answers to, unless AllowedHosts names others.</summary>
+    public static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]", "::1"];
+
+    /// <summary>
+    /// The demo answers without a password: only to the loopback names (or the operator's AllowedHosts), so that a web
+    /// page elsewhere cannot read it through a DNS name pointed at 127.0.0.1 (rebinding). Refused as a problem, after
+    /// the error pages are in place (the framework's own host filter answers in HTML before them).
+    /// </summary>
+    public static void UseDemoHosts(this WebApplication app, ServiceMode mode)
+    {
+        if (!mode.Demo) return;
+        var configured = app.Configuration["AllowedHosts"];
+        var allowed = string.IsNullOrWhiteSpace(configured) || configured == "*"
+            ? LoopbackHosts
+            : configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        app.Use(async (http, next) =>
+        {
+            var host = http.Request.Host.Host;
+            if (allowed.Any(a => string.Equals(a, host, StringComparison.OrdinalIgnoreCase)))
+            {
+                await next();
+                return;
+            }
+            await Results.Problem(title: "Unknown host", detail: "The demo answers on localhost only.", statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(http);
+        });
+    }
+
     public static void AddDemo(this WebApplicationBuilder builder, ServiceMode mode)
     {
         if (!mode.Demo) return;
@@ -29,6 +56,7 @@ public static class DemoMode
             builder.Configuration["Demo:FreshDatabase"] = "true";
         }
         builder.Services.AddSingleton(sp => new Sandbox(new SandboxOptions(), sp.GetRequiredService<TimeProvider>()));
+
     }
 
     /// <summary>Before migrations: the demo database starts empty at each start.</summary>

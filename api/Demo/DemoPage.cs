@@ -13,7 +13,7 @@ public static class DemoPage
 {
     public static RouteHandlerBuilder MapSamplePage(this IEndpointRouteBuilder app) => app.MapGet("/", Sample).ExcludeFromDescription();
 
-    public static Results<ContentHttpResult, ProblemHttpResult> Sample(Spelling.Spelling spelling)
+    public static Results<ContentHttpResult, ProblemHttpResult> Sample(HttpContext http, Spelling.Spelling spelling)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "samples", "scenario.json");
         Plan plan;
@@ -25,10 +25,10 @@ public static class DemoPage
         {
             return TypedResults.Problem(title: "The sample scenario is unavailable", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        return TypedResults.Content(Page("The plan for the sample interview process (<code>api/samples/scenario.json</code>).", [plan]), "text/html; charset=utf-8");
+        return Html(http, Page("The plan for the sample interview process (<code>api/samples/scenario.json</code>).", [plan]));
     }
 
-    public static async Task<ContentHttpResult> Show(Data.AppDb db, SignIn.IMailboxes mailboxes, TimeProvider time, Spelling.Spelling spelling, CancellationToken ct)
+    public static async Task<ContentHttpResult> Show(HttpContext http, Data.AppDb db, SignIn.IMailboxes mailboxes, TimeProvider time, Spelling.Spelling spelling, CancellationToken ct)
     {
         var plans = await DemoMode.PlanDemoUserAsync(db, mailboxes, time, spelling, ct);
         var intro = plans.Count == 0
@@ -36,16 +36,33 @@ public static class DemoPage
             : "The demo mailbox of Alex Rivera (a sandbox, served by this server), as the sweep found it. Drafts it wrote are in the sandbox's Drafts folder; "
               + "the same plans as JSON: <a href=\"/demo/processes\">/demo/processes</a>; the task pane, outside Outlook: "
               + "<a href=\"/pane/taskpane.html\">/pane/taskpane.html</a>.";
-        return TypedResults.Content(Page(intro, plans.Where(p => p.Plan.Process.State != ProcessState.NotInterview).Select(p => p.Plan).ToList()), "text/html; charset=utf-8");
+        return Html(http, Page(intro, plans.Where(p => p.Plan.Process.State != ProcessState.NotInterview).Select(p => p.Plan).ToList()));
+    }
+
+    private const string Style = "body{font-family:'Segoe UI',system-ui,sans-serif;margin:2rem;max-width:60rem;color:#242424}"
+        + "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e0e0e0;padding:.4rem;text-align:left;vertical-align:top}"
+        + ".s{font-weight:600}";
+
+    /// <summary>
+    /// The page's policy: nothing but its own style element (by hash), no script at all, links only. What the page
+    /// shows comes from mail (subjects, names), so even a slip in its escaping could not run anything.
+    /// </summary>
+    public static readonly string Policy = "default-src 'none'; style-src 'sha256-"
+        + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Style)))
+        + "'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /// <summary>The page as HTML, under its policy.</summary>
+    private static ContentHttpResult Html(HttpContext http, string page)
+    {
+        http.Response.Headers.ContentSecurityPolicy = Policy;
+        return TypedResults.Content(page, "text/html; charset=utf-8");
     }
 
     private static string Page(string introHtml, IReadOnlyList<Plan> plans)
     {
         var sb = new StringBuilder();
         sb.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
-          .Append("<title>OutlookFollowUp</title><style>body{font-family:'Segoe UI',system-ui,sans-serif;margin:2rem;max-width:60rem;color:#242424}")
-          .Append("table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e0e0e0;padding:.4rem;text-align:left;vertical-align:top}")
-          .Append(".s{font-weight:600}</style></head><body><main><h1>OutlookFollowUp</h1><p>").Append(introHtml)
+          .Append("<title>OutlookFollowUp</title><style>").Append(Style).Append("</style></head><body><main><h1>OutlookFollowUp</h1><p>").Append(introHtml)
           .Append(" Nothing is ever sent: every mail step is a draft.</p>");
         foreach (var plan in plans) sb.Append(Render(plan));
         return sb.Append("</main></body></html>").ToString();

@@ -62,11 +62,19 @@ public static partial class DatePhrases
         foreach (Match m in EarlyNextWeek().Matches(s))
             yield return new(MondayOfWeek(w).AddDays(8), m.Value);
         foreach (Match m in PlainNextWeek().Matches(s))
+        {
+            // "early next week", "the end of next week" and their kin are read above.
+            var before = s.AsSpan(0, m.Index);
+            if (before.EndsWith("early ", StringComparison.Ordinal) || before.EndsWith("of ", StringComparison.Ordinal)) continue;
             yield return new(FridayOfWeek(w, 1), m.Value);
+        }
         foreach (Match m in Tomorrow().Matches(s))
             yield return new(w.AddDays(1), m.Value);
         foreach (Match m in Weekday().Matches(s))
         {
+            // "by Friday, March 27" is read as the date it names, below.
+            var after = s.Substring(m.Index + m.Length, Math.Min(16, s.Length - m.Index - m.Length));
+            if (MonthAfterWeekday().IsMatch(after)) continue;
             var day = Enum.Parse<DayOfWeek>(m.Groups["d"].Value, ignoreCase: true);
             var date = w.AddDays(1);
             while (date.DayOfWeek != day) date = date.AddDays(1);
@@ -128,54 +136,57 @@ public static partial class DatePhrases
     private const string Count = @"(?<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|a couple(?: of)?|couple of|a few)";
     private const string Months = "(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
-    [GeneratedRegex(@"\b(decision|decide|decided|hear (?:back|from)|get back to|update|let you know|be in touch|reach out|respond|response|feedback|next steps?|timeline|outcome|come back to|contact you|wrap up|finali[sz]e|conclude|back to you|know more)\b")]
+    [GeneratedRegex(@"\b(decision|decide|decided|hear (?:back|from)|get back to|update|let you know|be in touch|reach out|respond|response|feedback|next steps?|timeline|outcome|come back to|contact you|wrap up|finali[sz]e|conclude|back to you|know more)\b", Text.Mail)]
     private static partial Regex DecisionContext();
 
-    [GeneratedRegex(@"\b(return(?:ing)?|back|until|till|away|out of (?:the )?office|leave|reachable)\b")]
+    [GeneratedRegex(@"\b(return(?:ing)?|back|until|till|away|out of (?:the )?office|leave|reachable)\b", Text.Mail)]
     private static partial Regex ReturnContext();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:business|working) days?\b")]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:business|working) days?\b", Text.Mail)]
     private static partial Regex BusinessDays();
 
-    [GeneratedRegex(@"\b(?<a>\d{1,2}) ?(?:-|to) ?(?<b>\d{1,2}) (?:calendar )?days\b")]
+    [GeneratedRegex(@"\b(?<a>\d{1,2}) ?(?:-|to) ?(?<b>\d{1,2}) (?:calendar )?days\b", Text.Mail)]
     private static partial Regex DayRange();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:calendar )?days?\b")]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:calendar )?days?\b", Text.Mail)]
     private static partial Regex Days();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? (?<k>a few|a couple of|couple of|a couple) days\b")]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? (?<k>a few|a couple of|couple of|a couple) days\b", Text.Mail)]
     private static partial Regex FewDays();
 
-    [GeneratedRegex(@"\b(?:within|in)(?: the next)? (?<n>\d{1,3}) hours\b")]
+    [GeneratedRegex(@"\b(?:within|in)(?: the next)? (?<n>\d{1,3}) hours\b", Text.Mail)]
     private static partial Regex Hours();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" weeks?\b")]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" weeks?\b", Text.Mail)]
     private static partial Regex Weeks();
 
-    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?month\b")]
+    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?month\b", Text.Mail)]
     private static partial Regex EndOfMonth();
 
-    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?week\b|\blater this week\b|\bthis week\b")]
+    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?week\b|\blater this week\b|\bthis week\b", Text.Mail)]
     private static partial Regex EndOfWeek();
 
-    [GeneratedRegex(@"\bearly next week\b|\bbeginning of next week\b|\bstart of next week\b")]
+    [GeneratedRegex(@"\bearly next week\b|\bbeginning of next week\b|\bstart of next week\b", Text.Mail)]
     private static partial Regex EarlyNextWeek();
 
-    [GeneratedRegex(@"(?<!early |of |end of |beginning of |start of )\bnext week\b")]
+    [GeneratedRegex(@"\bnext week\b", Text.Mail)]
     private static partial Regex PlainNextWeek();
 
-    [GeneratedRegex(@"\btomorrow\b")]
+    [GeneratedRegex(@"\btomorrow\b", Text.Mail)]
     private static partial Regex Tomorrow();
 
-    [GeneratedRegex(@"\b(?:by|on|before|until|till|this|next|early|late|end of)\s+(?<next>next\s+)?(?<d>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?!,? +" + Months + ")")]
+    [GeneratedRegex(@"\b(?:by|on|before|until|till|this|next|early|late|end of)\s+(?<next>next\s+)?(?<d>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", Text.Mail)]
     private static partial Regex Weekday();
 
-    [GeneratedRegex(@"\b" + Months + @"\.? (?<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,? (?<y>20\d\d))?")]
+    [GeneratedRegex(@"^,? +" + Months, Text.Mail)]
+    private static partial Regex MonthAfterWeekday();
+
+    [GeneratedRegex(@"\b" + Months + @"\.? (?<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,? (?<y>20\d\d))?", Text.Mail)]
     private static partial Regex MonthDay();
 
-    [GeneratedRegex(@"\b(?<d>\d{1,2})(?:st|nd|rd|th)?(?: of)? " + Months + @"\b\.?(?:,? (?<y>20\d\d))?")]
+    [GeneratedRegex(@"\b(?<d>\d{1,2})(?:st|nd|rd|th)?(?: of)? " + Months + @"\b\.?(?:,? (?<y>20\d\d))?", Text.Mail)]
     private static partial Regex DayMonth();
 
-    [GeneratedRegex(@"\b20\d\d-\d\d-\d\d\b")]
+    [GeneratedRegex(@"\b20\d\d-\d\d-\d\d\b", Text.Mail)]
     private static partial Regex IsoDate();
 }

@@ -135,7 +135,7 @@ internal static partial class Drafts
         return LeadingFunctionWord().IsMatch(first) ? char.ToLowerInvariant(p[0]) + p[1..] : p;
     }
 
-    [GeneratedRegex("^(Your|The|Our|Their|His|Her|How|What|Why|My|A|An|This|That|Its)$")]
+    [GeneratedRegex("^(Your|The|Our|Their|His|Her|How|What|Why|My|A|An|This|That|Its)$", Text.Mail)]
     private static partial Regex LeadingFunctionWord();
 
     private static string Sentence(string s)
@@ -145,6 +145,6 @@ internal static partial class Drafts
         return EndsSentence().IsMatch(s) ? s : s + ".";
     }
 
-    [GeneratedRegex(@"[.!?]$")]
+    [GeneratedRegex(@"[.!?]$", Text.Mail)]
     private static partial Regex EndsSentence();
 }

@@ -63,7 +63,7 @@ public static partial class People
         return at > 0 && RecruitingLocalPart().IsMatch(a[..at]);
     }
 
-    [GeneratedRegex(@"^(careers?|jobs|recruiting|recruitment|recruiters?|talent|talent-acquisition|hiring|hr|people|staffing)$")]
+    [GeneratedRegex(@"^(careers?|jobs|recruiting|recruitment|recruiters?|talent|talent-acquisition|hiring|hr|people|staffing)$", Text.Mail)]
     private static partial Regex RecruitingLocalPart();
 
     /// <summary>No-reply senders, schedulers and other robots: never an interviewer, never a recipient.</summary>
@@ -119,15 +119,15 @@ public static partial class People
         return first.Length >= 2 && first.All(char.IsLetter) ? Text.Capitalize(first) : null;
     }
 
-    [GeneratedRegex(@"^(no-?reply|do-?not-?reply|donotreply|noreply-\w+|notifications?|mailer-daemon|postmaster|calendar|scheduling|scheduler|invites?|bounces?|automated|system|jobs|careers|talent-noreply|recruiting-noreply|hr-noreply|ats)$|no-?reply|do-?not-?reply")]
+    [GeneratedRegex(@"^(no-?reply|do-?not-?reply|donotreply|noreply-\w+|notifications?|mailer-daemon|postmaster|calendar|scheduling|scheduler|invites?|bounces?|automated|system|jobs|careers|talent-noreply|recruiting-noreply|hr-noreply|ats)$|no-?reply|do-?not-?reply", Text.Mail)]
     private static partial Regex RobotLocalPart();
 
-    [GeneratedRegex(@"\b(room|conference|boardroom|meeting space|huddle)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(room|conference|boardroom|meeting space|huddle)\b", RegexOptions.IgnoreCase | Text.Mail)]
     private static partial Regex RoomName();
 
-    [GeneratedRegex(@"^(room|conf|confroom|mr)[-_.]")]
+    [GeneratedRegex(@"^(room|conf|confroom|mr)[-_.]", Text.Mail)]
     private static partial Regex RoomAddress();
 
-    [GeneratedRegex(@"^(mr|mrs|ms|mx|dr|prof)\.?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(mr|mrs|ms|mx|dr|prof)\.?$", RegexOptions.IgnoreCase | Text.Mail)]
     private static partial Regex Titles();
 }

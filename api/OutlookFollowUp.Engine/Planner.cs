@@ -6,8 +6,11 @@ public static class Planner
     public const string EngineVersion = "1";
 
     /// <summary>Plans one interview process. Same input, same plan. Throws <see cref="PlanInputException"/> on bad input.</summary>
-    public static Plan Build(PlanInput input, ISpellChecker? spellChecker = null) =>
-        new PlanBuilder(input, spellChecker).Build();
+    /// <param name="input">Everything the plan depends on, the instant included.</param>
+    /// <param name="spellChecker">The spell checker for the user's own words; none: no spelling review.</param>
+    /// <param name="cancellationToken">Stops the work when its caller has gone (a closed request).</param>
+    public static Plan Build(PlanInput input, ISpellChecker? spellChecker = null, CancellationToken cancellationToken = default) =>
+        new PlanBuilder(input, spellChecker, cancellationToken).Build();
 }
 
 internal sealed class PlanBuilder
@@ -31,8 +34,11 @@ internal sealed class PlanBuilder
     private readonly List<PlanStep> _steps = [];
     private string _processKey = "";
 
-    public PlanBuilder(PlanInput input, ISpellChecker? spell)
+    private readonly CancellationToken _cancel;
+
+    public PlanBuilder(PlanInput input, ISpellChecker? spell, CancellationToken cancellationToken = default)
     {
+        _cancel = cancellationToken;
         _in = input;
         _spell = spell;
         RejectNullEntries(input);
@@ -167,6 +173,7 @@ internal sealed class PlanBuilder
 
     private Interview ReadEvent(GraphEvent e, int index)
     {
+        _cancel.ThrowIfCancellationRequested();
         var name = $"event '{e.Id ?? e.ICalUId ?? index.ToString()}'";
         var start = Sane(UserCalendar.ParseGraphDateTime(e.Start, name + " start"), name + " start");
         var end = Sane(UserCalendar.ParseGraphDateTime(e.End, name + " end"), name + " end");
@@ -176,6 +183,7 @@ internal sealed class PlanBuilder
 
     private Mail ReadMessage(GraphMessage m, int index)
     {
+        _cancel.ThrowIfCancellationRequested();
         var from = People.Normalize(m.From?.EmailAddress?.Address);
         var mineAndSent = People.SameAddress(from, _user.Address);
         DateTimeOffset? at = mineAndSent ? m.SentDateTime ?? m.ReceivedDateTime : m.ReceivedDateTime ?? m.SentDateTime;
@@ -222,7 +230,7 @@ internal sealed class PlanBuilder
                 var org = i.Event.Organizer?.EmailAddress;
                 if (IsPerson(org?.Address)) people.Add(new Person(People.DisplayName(org), People.Normalize(org!.Address)));
             }
-            var text = string.Join('\n', events.Select(i => Text.ForMatching((i.Event.Subject ?? "") + " " + Text.Plain(i.Event.Body, i.Event.BodyPreview))));
+            var text = string.Join('\n', events.Select(i => Text.ForMatching(Text.Subject(i.Event.Subject) + " " + Text.Plain(i.Event.Body, i.Event.BodyPreview))));
             var isFinal = text.Contains("final round", StringComparison.Ordinal) || text.Contains("final interview", StringComparison.Ordinal)
                           || text.Contains("last round", StringComparison.Ordinal);
             var round = new Round(g.Key, events.Min(i => i.StartUtc), events.Max(i => i.EndUtc),
@@ -250,7 +258,7 @@ internal sealed class PlanBuilder
             if (!People.IsFreeMail(m.From) && orgs.Contains(People.Organization(m.From))) return true;
             // Rejections often come from the applicant-tracking system's no-reply address, naming the company.
             return People.IsRecruitingService(m.From) && name is not null
-                   && Text.ForMatching((m.Message.Subject ?? "") + " " + Text.Plain(m.Message.Body, m.Message.BodyPreview)).Contains(name, StringComparison.Ordinal);
+                   && Text.ForMatching(Text.Subject(m.Message.Subject) + " " + Text.Plain(m.Message.Body, m.Message.BodyPreview)).Contains(name, StringComparison.Ordinal);
         };
     }
 
@@ -262,13 +270,13 @@ internal sealed class PlanBuilder
         foreach (var i in interviews)
         {
             // A timeline in an invite ("we decide within a week") counts from the interview, not from when it was sent.
-            var text = (i.Event.Subject ?? "") + "\n" + Text.Plain(i.Event.Body, i.Event.BodyPreview);
+            var text = Text.Subject(i.Event.Subject) + "\n" + Text.Plain(i.Event.Body, i.Event.BodyPreview);
             if (DatePhrases.ReadDecisionDate(text, _cal.LocalDate(i.EndUtc), _cal) is { } p)
                 found.Add((i.EndUtc, new DecisionDate(p.Date, $"event:{i.Event.Id}", p.Phrase)));
         }
         foreach (var m in fromEmployer.Where(m => m.At <= _now))
         {
-            var text = (m.Message.Subject ?? "") + "\n" + Text.Plain(m.Message.Body, m.Message.BodyPreview);
+            var text = Text.Subject(m.Message.Subject) + "\n" + Text.Plain(m.Message.Body, m.Message.BodyPreview);
             if (DatePhrases.ReadDecisionDate(text, _cal.LocalDate(m.At), _cal) is { } p)
                 found.Add((m.At, new DecisionDate(p.Date, $"message:{m.Message.Id}", p.Phrase)));
         }

@@ -12,7 +12,7 @@ public sealed class PlanInputException(string message) : Exception(message);
 /// </summary>
 public sealed class UserCalendar
 {
-    private static readonly ConcurrentDictionary<string, TimeZoneInfo?> Zones = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> Zones = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<DayOfWeek> _workDays;
     private readonly HashSet<DateOnly> _holidays;
 
@@ -37,18 +37,37 @@ public sealed class UserCalendar
         _holidays = holidays?.ToHashSet() ?? [];
     }
 
-    /// <summary>Finds a zone by Windows or IANA id (Graph gives either); "tzone://Microsoft/Utc" counts as UTC.</summary>
+    /// <summary>Longer than any zone id Windows or IANA has (the longest are about 32 characters).</summary>
+    public const int MaxZoneIdLength = 64;
+
+    /// <summary>
+    /// Finds a zone by Windows or IANA id (Graph gives either); "tzone://Microsoft/Utc" counts as UTC. Only zones that
+    /// exist are remembered, so the cache is bounded by the system's zones, whatever ids callers send.
+    /// </summary>
     public static TimeZoneInfo ResolveZone(string id, string where)
     {
-        var zone = Zones.GetOrAdd(id.Trim(), static key =>
+        var key = id.Trim();
+        if (key.Length == 0 || key.Length > MaxZoneIdLength)
+            throw new PlanInputException($"'{(key.Length > MaxZoneIdLength ? key[..MaxZoneIdLength] + "..." : key)}' is not a time zone id ({where})");
+        if (Zones.TryGetValue(key, out var known)) return known;
+        TimeZoneInfo? zone = null;
+        if (key.Equals("UTC", StringComparison.OrdinalIgnoreCase) || key.Equals("tzone://Microsoft/Utc", StringComparison.OrdinalIgnoreCase))
+            zone = TimeZoneInfo.Utc;
+        else
         {
-            if (key.Equals("UTC", StringComparison.OrdinalIgnoreCase) || key.Equals("tzone://Microsoft/Utc", StringComparison.OrdinalIgnoreCase))
-                return TimeZoneInfo.Utc;
-            try { return TimeZoneInfo.FindSystemTimeZoneById(key); }
-            catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException) { return null; }
-        });
-        return zone ?? throw new PlanInputException($"unknown time zone '{id}' ({where})");
+            try { zone = TimeZoneInfo.FindSystemTimeZoneById(key); }
+            catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException) { }
+        }
+        if (zone is null) throw new PlanInputException($"unknown time zone '{key}' ({where})");
+        // Keyed by what was asked (case aside) but only once the system knows it: about a thousand entries at most.
+        if (Zones.Count < MaxCachedZones) Zones.TryAdd(key, zone);
+        return zone;
     }
+
+    private const int MaxCachedZones = 4096;
+
+    /// <summary>How many ids the zone cache holds (for the tests that hold it bounded).</summary>
+    internal static int CachedZones => Zones.Count;
 
     private static TimeOnly ParseTime(string? text, TimeOnly fallback, string where)
     {
@@ -74,7 +93,10 @@ public sealed class UserCalendar
             offset = zone.GetAmbiguousTimeOffsets(local).Max(); // the larger offset is the earlier instant
         else
             offset = zone.GetUtcOffset(local);
-        return new DateTimeOffset(local.Ticks - offset.Ticks, TimeSpan.Zero);
+        var ticks = local.Ticks - offset.Ticks;
+        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            throw new PlanInputException($"{local:yyyy-MM-dd HH:mm} in {zone.Id} is outside the dates the calendar can plan");
+        return new DateTimeOffset(ticks, TimeSpan.Zero);
     }
 
     public DateTimeOffset ToUtc(DateOnly date, TimeOnly time) => ToUtc(date.ToDateTime(time), Zone);
@@ -155,7 +177,9 @@ public sealed class UserCalendar
         // A trailing Z or offset is honoured; otherwise the local time is read in the named zone.
         if (parsed.Kind == DateTimeKind.Utc) return new DateTimeOffset(parsed, TimeSpan.Zero);
         if (parsed.Kind == DateTimeKind.Local)
-            return DateTimeOffset.Parse(text, CultureInfo.InvariantCulture).ToUniversalTime();
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var withOffset)
+                ? withOffset.ToUniversalTime()
+                : throw new PlanInputException($"{where} '{text}' is outside the dates the calendar can plan");
         var zone = ResolveZone(string.IsNullOrWhiteSpace(value.TimeZone) ? "UTC" : value.TimeZone, where + ".timeZone");
         return ToUtc(parsed, zone);
     }

@@ -499,11 +499,16 @@ public sealed partial class GraphSandbox
         item["changeKey"] = Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=');
     }
 
+    // Linear whatever the body: anyone can put an invitation in a mailbox, and "<" never closed is quadratic for a
+    // backtracking engine.
+    private static readonly System.Text.RegularExpressions.Regex PreviewTags = new("<[^>]*>", System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+    private static readonly System.Text.RegularExpressions.Regex PreviewSpaces = new(@"\s+", System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+
     private static string Preview(JsonNode? body)
     {
         var content = (string?)body?["content"] ?? "";
-        var text = System.Text.RegularExpressions.Regex.Replace(content, "<[^>]*>", " ");
-        text = System.Text.RegularExpressions.Regex.Replace(System.Net.WebUtility.HtmlDecode(text), @"\s+", " ").Trim();
+        var text = PreviewTags.Replace(content, " ");
+        text = PreviewSpaces.Replace(System.Net.WebUtility.HtmlDecode(text), " ").Trim();
         return text.Length > 255 ? text[..255] : text;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Graph;
+using Microsoft.Kiota.Abstractions;
 using OutlookFollowUp.Engine;
 
 namespace OutlookFollowUp.Mailbox;
@@ -41,23 +42,23 @@ public sealed partial class GraphMailboxGateway
         CancellationToken cancellationToken)
     {
         var since = ODataInstant(mailSince);
-        var batch = new BatchRequestContentCollection(_client);
-        var eventStep = eventId is null ? null
-            : await batch.AddBatchRequestStepAsync(Get($"me/events/{Uri.EscapeDataString(eventId)}" + Query(("$expand", ExpandKey)), UtcTimes));
+        var reads = new List<(string Key, RequestInformation Request)>();
+        if (eventId is not null) reads.Add(("event", Get($"me/events/{Uri.EscapeDataString(eventId)}" + Query(("$expand", ExpandKey)), UtcTimes)));
         var folders = new Dictionary<string, (string Folder, string Field)>();
         foreach (var (folder, field) in new[] { ("inbox", "receivedDateTime"), ("sentitems", "sentDateTime"), ("drafts", "lastModifiedDateTime") })
-            folders[await batch.AddBatchRequestStepAsync(Get($"me/mailFolders/{folder}/messages"
+        {
+            reads.Add((folder, Get($"me/mailFolders/{folder}/messages"
                 + Query(("$filter", $"{field} ge {since}"), ("$orderby", $"{field} desc"), ("$select", string.Join(",", MessageFields)), ("$expand", ExpandKey),
-                    ("$top", PageWithBodies.ToString(CultureInfo.InvariantCulture))), TextBodies))] = (folder, field);
-
-        var response = await _client.Batch.PostAsync(batch, cancellationToken);
-        var statuses = await response.GetResponsesStatusCodesAsync();
-        var eventJson = eventStep is null ? (JsonElement?)null : await ItemJsonAsync(response, statuses, eventStep, cancellationToken);
+                    ("$top", PageWithBodies.ToString(CultureInfo.InvariantCulture))), TextBodies)));
+            folders[folder] = (folder, field);
+        }
+        var answers = await BatchGetAsync(reads, cancellationToken);
+        var eventJson = eventId is null ? (JsonElement?)null : answers["event"].Json();
         var messages = new List<GraphMessage>();
         var headersOnly = new List<GraphMessage>();
         foreach (var (id, (folder, field)) in folders)
         {
-            var page = await ItemJsonAsync(response, statuses, id, cancellationToken);
+            var page = answers[id].Json();
             var first = page.GetProperty("value").EnumerateArray().Select(m => m.Deserialize<GraphMessage>(PlanJson.Options)!).ToList();
             messages.AddRange(first);
             if (!page.TryGetProperty("@odata.nextLink", out var next)) continue;
@@ -96,17 +97,13 @@ public sealed partial class GraphMailboxGateway
     /// <summary>Bodies by message id, 20 to a $batch; a message deleted since it was listed is left without.</summary>
     private async Task<Dictionary<string, ItemBody?>> BodiesAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var batch = new BatchRequestContentCollection(_client);
-        var steps = new Dictionary<string, string>();
-        foreach (var id in ids)
-            steps[await batch.AddBatchRequestStepAsync(Get($"me/messages/{Uri.EscapeDataString(id)}" + Query(("$select", "body")), TextBodies))] = id;
-        var response = await _client.Batch.PostAsync(batch, cancellationToken);
-        var statuses = await response.GetResponsesStatusCodesAsync();
+        var answers = await BatchGetAsync(ids.Distinct().Select(id => (id, Get($"me/messages/{Uri.EscapeDataString(id)}" + Query(("$select", "body")), TextBodies))).ToList(),
+            cancellationToken);
         var bodies = new Dictionary<string, ItemBody?>();
-        foreach (var (step, id) in steps)
+        foreach (var (id, answer) in answers)
         {
-            if (statuses.TryGetValue(step, out var status) && status == System.Net.HttpStatusCode.NotFound) continue;
-            var item = await ItemJsonAsync(response, statuses, step, cancellationToken);
+            if (answer.Status == 404) continue;
+            var item = answer.Json();
             bodies[id] = item.TryGetProperty("body", out var body) ? body.Deserialize<ItemBody>(PlanJson.Options) : null;
         }
         return bodies;
@@ -125,24 +122,77 @@ public sealed partial class GraphMailboxGateway
             next => Get(next, TextBodies), cancellationToken);
     }
 
-    private static async Task<JsonElement> ItemJsonAsync(BatchResponseContentCollection response, Dictionary<string, System.Net.HttpStatusCode> statuses, string id, CancellationToken cancellationToken)
+    /// <summary>One item's answer in a $batch: its status, its body, and what Graph said about waiting.</summary>
+    private sealed record ItemAnswer(int Status, string Body, TimeSpan? RetryAfter, string? RequestId)
     {
-        using var item = await response.GetResponseByIdAsync(id);
-        var text = await item.Content.ReadAsStringAsync(cancellationToken);
-        var status = statuses.TryGetValue(id, out var s) ? (int)s : 0;
-        if (status is < 200 or >= 300)
+        /// <summary>The item's JSON, or Graph's error for it as a <see cref="MailboxException"/>.</summary>
+        public JsonElement Json()
         {
-            string code = "unknown", message = text;
-            try
+            if (Status is < 200 or >= 300)
             {
-                using var error = JsonDocument.Parse(text);
-                code = error.RootElement.GetProperty("error").GetProperty("code").GetString() ?? code;
-                message = error.RootElement.GetProperty("error").GetProperty("message").GetString() ?? message;
+                string code = "unknown", message = Body;
+                try
+                {
+                    using var error = JsonDocument.Parse(Body);
+                    code = error.RootElement.GetProperty("error").GetProperty("code").GetString() ?? code;
+                    message = error.RootElement.GetProperty("error").GetProperty("message").GetString() ?? message;
+                }
+                catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException) { }
+                throw new MailboxException(Status, code, message, RequestId, null) { RetryAfter = RetryAfter };
             }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException) { }
-            throw new MailboxException(status, code, message, item.Headers.TryGetValues("request-id", out var rid) ? rid.FirstOrDefault() : null, null);
+            using var doc = JsonDocument.Parse(Body);
+            return doc.RootElement.Clone();
         }
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
     }
+
+    /// <summary>Throttled or unavailable (Graph did not do it), or a server error on a read (safe to ask again).</summary>
+    private static bool Transient(int status) => status is 0 or 429 or 500 or 502 or 503 or 504;
+
+    /// <summary>
+    /// GETs in $batch requests of at most 20. Items answered 429, 503 or another 5xx are asked again, together, after
+    /// the longest Retry-After they carried (a floor; the wait also grows each round), as the writes are. Reads stop
+    /// waiting once <see cref="MailboxResilienceOptions.MaxRetryWait"/> would be exceeded: a person is waiting on
+    /// most reads, and the last answer (with Graph's Retry-After) then tells them when to try again.
+    /// </summary>
+    private async Task<Dictionary<string, ItemAnswer>> BatchGetAsync(IReadOnlyList<(string Key, RequestInformation Request)> reads, CancellationToken cancellationToken)
+    {
+        var answers = new Dictionary<string, ItemAnswer>();
+        var pending = reads.ToList();
+        var waited = TimeSpan.Zero;
+        for (var round = 0; pending.Count > 0; round++)
+        {
+            var again = new List<(string Key, RequestInformation Request)>();
+            TimeSpan? floor = null;
+            foreach (var chunk in pending.Chunk(BatchLimit))
+            {
+                var batch = new BatchRequestContentCollection(_client, BatchLimit);
+                var steps = new Dictionary<string, (string Key, RequestInformation Request)>();
+                foreach (var read in chunk) steps[await batch.AddBatchRequestStepAsync(read.Request)] = read;
+                var response = await _client.Batch.PostAsync(batch, cancellationToken);
+                var statuses = await response.GetResponsesStatusCodesAsync();
+                foreach (var (step, read) in steps)
+                {
+                    using var item = await response.GetResponseByIdAsync(step);
+                    var status = statuses.TryGetValue(step, out var s) ? (int)s : 0;
+                    var body = item is null ? "" : await item.Content.ReadAsStringAsync(cancellationToken);
+                    var retryAfter = item is null ? null : RetryAfterOf(item);
+                    var requestId = item?.Headers.TryGetValues("request-id", out var rid) == true ? rid.FirstOrDefault() : null;
+                    answers[read.Key] = new ItemAnswer(status, body, retryAfter, requestId);
+                    if (!Transient(status)) continue;
+                    again.Add(read);
+                    if (retryAfter > (floor ?? TimeSpan.Zero)) floor = retryAfter;
+                }
+            }
+            if (again.Count == 0 || round + 1 >= _resilience.MaxRetryAttempts) break;
+            var backoff = _resilience.BaseDelay * Math.Pow(2, round + 1);
+            var wait = floor > backoff ? floor.Value + backoff * 0.25 : backoff;
+            if (waited + wait > _resilience.MaxRetryWait) break;
+            await Task.Delay(wait, _time, cancellationToken);
+            waited += wait;
+            pending = again;
+        }
+        return answers;
+    }
+
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response) => ResilienceHandler.RetryAfter(response, _time);
 }

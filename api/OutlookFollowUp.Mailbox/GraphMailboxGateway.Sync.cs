@@ -26,38 +26,28 @@ public sealed partial class GraphMailboxGateway
         var pages = new Dictionary<string, JsonElement>();
         var resynced = false;
         var pending = feeds.ToList();
-        for (var attempt = 0; attempt < 3 && pending.Count > 0; attempt++)
+        // Throttled and failing items are asked again inside; a feed whose sync state expired (410) starts over, once.
+        for (var attempt = 0; attempt < 2 && pending.Count > 0; attempt++)
         {
-            var batch = new BatchRequestContentCollection(_client);
-            var ids = new Dictionary<string, Feed>();
-            foreach (var feed in pending) ids[await batch.AddBatchRequestStepAsync(feed.Request(feed.Link))] = feed;
-            var response = await _client.Batch.PostAsync(batch, cancellationToken);
-            var statuses = await response.GetResponsesStatusCodesAsync();
+            var answers = await BatchGetAsync(pending.Select(f => (f.Name, f.Request(f.Link))).ToList(), cancellationToken);
             var again = new List<Feed>();
-            foreach (var (id, feed) in ids)
+            foreach (var feed in pending)
             {
-                var status = statuses.TryGetValue(id, out var s) ? (int)s : 0;
-                if (status is >= 200 and < 300)
+                var answer = answers[feed.Name];
+                if (answer.Status == 410 && attempt == 0)
                 {
-                    using var item = await response.GetResponseByIdAsync(id);
-                    using var doc = JsonDocument.Parse(await item.Content.ReadAsStringAsync(cancellationToken));
-                    pages[feed.Name] = doc.RootElement.Clone();
-                }
-                else if (status == 410)
-                {
-                    // The sync state expired: start this feed over; the caller's idempotent apply absorbs the repeats.
+                    // The caller's idempotent apply absorbs the repeats of a feed read from the start.
                     resynced = true;
                     again.Add(feed with { Link = null });
+                    continue;
                 }
-                else
-                {
-                    again.Add(feed);
-                }
+                pages[feed.Name] = answer.Status is >= 200 and < 300
+                    ? answer.Json()
+                    : throw new MailboxException(Transient(answer.Status) ? 503 : answer.Status, "SyncIncomplete", $"the {feed.Name} feed could not be read (Graph answered {answer.Status})",
+                        answer.RequestId, null) { RetryAfter = answer.RetryAfter };
             }
             pending = again;
-            if (pending.Count > 0) await Task.Delay(_resilience.BaseDelay * Math.Pow(2, attempt + 1), _time, cancellationToken);
         }
-        if (pending.Count > 0) throw new MailboxException(503, "SyncIncomplete", $"the {string.Join(", ", pending.Select(p => p.Name))} feed could not be read", null, null);
 
         var events = new List<GraphEvent>();
         var removedEvents = new List<string>();

@@ -36,15 +36,19 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
     /// The connection pool to share between gateways (a service makes one gateway per user per pass); null gives this
     /// gateway its own.
     /// </param>
+    /// <param name="pipeline">
+    /// The mailbox's shared limits (retries, circuit breaker, four request slots): every gateway on one mailbox in a
+    /// process should get the same one. Null gives this gateway its own.
+    /// </param>
     public GraphMailboxGateway(Uri baseUrl, AccessTokenSource token, MailboxResilienceOptions resilience, TimeProvider time,
-        HttpMessageHandler? transport = null)
+        HttpMessageHandler? transport = null, MailboxPipeline? pipeline = null)
     {
         _resilience = resilience;
         _time = time;
         var handlers = GraphClientFactory.CreateDefaultHandlers();
         // One retry layer per client: Kiota's RetryHandler would hide 503s from Polly and add its own delays.
         foreach (var retry in handlers.OfType<RetryHandler>().ToList()) handlers.Remove(retry);
-        handlers.Insert(0, new ResilienceHandler(resilience, time));
+        handlers.Insert(0, new ResilienceHandler(pipeline ?? new MailboxPipeline(resilience, time)));
         var http = transport is null ? GraphClientFactory.Create(handlers) : GraphClientFactory.Create(handlers, finalHandler: transport, disposeHandler: false);
         var auth = new BaseBearerTokenAuthenticationProvider(new TokenProvider(token, baseUrl.Host));
         _client = new GraphServiceClient(http, auth, baseUrl.ToString().TrimEnd('/'));
@@ -187,13 +191,21 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
         {
             var inner = e.Error?.InnerError;
             throw new MailboxException(e.ResponseStatusCode, e.Error?.Code ?? "unknown", e.Error?.Message ?? e.Message,
-                inner?.RequestId ?? (inner?.AdditionalData is { } rid && rid.TryGetValue("request-id", out var r) ? r?.ToString() : null), inner?.Date?.ToString() ?? (inner?.AdditionalData is { } dd && dd.TryGetValue("date", out var d) ? d?.ToString() : null));
+                inner?.RequestId ?? (inner?.AdditionalData is { } rid && rid.TryGetValue("request-id", out var r) ? r?.ToString() : null), inner?.Date?.ToString() ?? (inner?.AdditionalData is { } dd && dd.TryGetValue("date", out var d) ? d?.ToString() : null))
+            { RetryAfter = RetryAfterOf(e) };
         }
         catch (ApiException e)
         {
-            throw new MailboxException(e.ResponseStatusCode, "unknown", e.Message, null, null);
+            throw new MailboxException(e.ResponseStatusCode, "unknown", e.Message, null, null) { RetryAfter = RetryAfterOf(e) };
         }
     }
+
+    private static TimeSpan? RetryAfterOf(ApiException e) =>
+        e.ResponseHeaders.TryGetValue("Retry-After", out var values)
+        && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && seconds is >= 0 and < 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
 
     /// <summary>Hands the token only to the configured Graph host (the SDK sends none to unknown hosts otherwise).</summary>
     private sealed class TokenProvider(AccessTokenSource token, string host) : IAccessTokenProvider
@@ -213,4 +225,7 @@ public sealed class MailboxException(int status, string code, string message, st
     public string Code { get; } = code;
     public string? RequestId { get; } = requestId;
     public string? Date { get; } = date;
+
+    /// <summary>How long Graph asked us to wait before asking again, when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

@@ -31,10 +31,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         }
         else if (exception is MailboxException { Status: 429 or 503 or 504 } || exception is Polly.CircuitBreaker.BrokenCircuitException)
         {
+            // Graph's own wait when it gave one (rounded up, at least a second), else half a minute.
+            var wait = exception switch
+            {
+                MailboxException { RetryAfter: { } after } => (int)Math.Clamp(Math.Ceiling(after.TotalSeconds), 1, 3600),
+                Polly.CircuitBreaker.BrokenCircuitException { RetryAfter: { } after } => (int)Math.Clamp(Math.Ceiling(after.TotalSeconds), 1, 3600),
+                _ => 30,
+            };
             status = StatusCodes.Status503ServiceUnavailable;
-            title = "Your mailbox is busy";
-            detail = "Microsoft Graph asked us to wait. Try again in a minute.";
-            context.Response.Headers.RetryAfter = "30";
+            title = "Outlook is busy";
+            detail = $"Microsoft Graph asked us to wait. Try again in {wait} s.";
+            extensions["retryAfterSeconds"] = wait;
+            context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         else if (exception is MailboxException { Status: 401 or 403 } denied)
         {

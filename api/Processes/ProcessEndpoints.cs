@@ -46,7 +46,10 @@ public static class ProcessEndpoints
     /// The plan for the event the pane was opened on (an invite, a meeting request's event, a calendar item), by its
     /// REST id: the event and the mail around it are read in one Graph round trip.
     /// </summary>
-    public static async Task<Results<Ok<ProcessView>, ProblemHttpResult>> ForEvent(string eventId, [AsParameters] PaneServices s, CancellationToken ct)
+    public static Task<Results<Ok<ProcessView>, ProblemHttpResult>> ForEvent(string eventId, [AsParameters] PaneServices s, CancellationToken ct) =>
+        Conflicts.RetryAsync(s.Db, () => ForEventOnce(eventId, s, ct));
+
+    private static async Task<Results<Ok<ProcessView>, ProblemHttpResult>> ForEventOnce(string eventId, PaneServices s, CancellationToken ct)
     {
         if (!IsRestId(eventId))
             return NotFound("No such event in your calendar", "The pane sends the item's REST id (Office.context.mailbox.convertToRestId).");
@@ -78,7 +81,10 @@ public static class ProcessEndpoints
     /// The process a message belongs to, by its sender (the pane opened on an employer's reply or a meeting request):
     /// the process with that person in it, else the latest with someone of the same company domain.
     /// </summary>
-    public static async Task<Results<Ok<ProcessView>, ProblemHttpResult>> ForPerson(string address, [AsParameters] PaneServices s, CancellationToken ct)
+    public static Task<Results<Ok<ProcessView>, ProblemHttpResult>> ForPerson(string address, [AsParameters] PaneServices s, CancellationToken ct) =>
+        Conflicts.RetryAsync(s.Db, () => ForPersonOnce(address, s, ct));
+
+    private static async Task<Results<Ok<ProcessView>, ProblemHttpResult>> ForPersonOnce(string address, PaneServices s, CancellationToken ct)
     {
         var who = address.Trim().ToLowerInvariant();
         if (who.Length > 320 || who.Count(c => c == '@') != 1) return NotFound("No process with this person", "Send the sender's e-mail address.");
@@ -106,7 +112,10 @@ public static class ProcessEndpoints
     }
 
     /// <summary>One process's plan, replanned now.</summary>
-    public static async Task<Results<Ok<ProcessView>, ProblemHttpResult>> Get(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
+    public static Task<Results<Ok<ProcessView>, ProblemHttpResult>> Get(string processKey, [AsParameters] PaneServices s, CancellationToken ct) =>
+        Conflicts.RetryAsync(s.Db, () => GetOnce(processKey, s, ct));
+
+    private static async Task<Results<Ok<ProcessView>, ProblemHttpResult>> GetOnce(string processKey, PaneServices s, CancellationToken ct)
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
@@ -122,8 +131,11 @@ public static class ProcessEndpoints
     }
 
     /// <summary>Saves what the user told us (replacing it whole), and returns the plan it gives.</summary>
-    public static async Task<Results<Ok<ProcessView>, ProblemHttpResult, ValidationProblem>> PutFacts(string processKey, UserFacts facts,
-        [AsParameters] PaneServices s, CancellationToken ct)
+    public static Task<Results<Ok<ProcessView>, ProblemHttpResult, ValidationProblem>> PutFacts(string processKey, UserFacts facts,
+        [AsParameters] PaneServices s, CancellationToken ct) =>
+        Conflicts.RetryAsync(s.Db, () => PutFactsOnce(processKey, facts, s, ct));
+
+    private static async Task<Results<Ok<ProcessView>, ProblemHttpResult, ValidationProblem>> PutFactsOnce(string processKey, UserFacts facts, PaneServices s, CancellationToken ct)
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var record = await s.Db.Processes.FirstOrDefaultAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
@@ -137,7 +149,10 @@ public static class ProcessEndpoints
     }
 
     /// <summary>"Draft now": writes the process's due drafts, including those that need a look, at once.</summary>
-    public static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> DraftNow(string processKey, [AsParameters] PaneServices s, CancellationToken ct)
+    public static Task<Results<Ok<WriteResult>, ProblemHttpResult>> DraftNow(string processKey, [AsParameters] PaneServices s, CancellationToken ct) =>
+        Conflicts.RetryAsync(s.Db, () => DraftNowOnce(processKey, s, ct));
+
+    private static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> DraftNowOnce(string processKey, PaneServices s, CancellationToken ct)
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
@@ -146,11 +161,11 @@ public static class ProcessEndpoints
 
     /// <summary>Accepts a suggested reminder: the event is created in the calendar now when it is due.</summary>
     public static Task<Results<Ok<WriteResult>, ProblemHttpResult>> Accept(string processKey, string stepKey, [AsParameters] PaneServices s, CancellationToken ct) =>
-        DecideAsync(processKey, stepKey, accept: true, s, ct);
+        Conflicts.RetryAsync(s.Db, () => DecideAsync(processKey, stepKey, accept: true, s, ct));
 
     /// <summary>Dismisses a suggested reminder; the plan stops offering it.</summary>
     public static Task<Results<Ok<WriteResult>, ProblemHttpResult>> Dismiss(string processKey, string stepKey, [AsParameters] PaneServices s, CancellationToken ct) =>
-        DecideAsync(processKey, stepKey, accept: false, s, ct);
+        Conflicts.RetryAsync(s.Db, () => DecideAsync(processKey, stepKey, accept: false, s, ct));
 
     private static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> DecideAsync(string processKey, string stepKey, bool accept, PaneServices s, CancellationToken ct)
     {
@@ -228,6 +243,10 @@ public static class ProcessEndpoints
         Check(f.ContactPerson?.Address is { } a && (a.Length > 320 || !a.Contains('@')), "contactPerson", "an email address");
         Check(f.MutualConnection?.Address is { } m && (m.Length > 320 || !m.Contains('@')), "mutualConnection", "an email address");
         Check((f.AcceptedSteps?.Count ?? 0) + (f.DismissedSteps?.Count ?? 0) > 500, "acceptedSteps", "at most 500 decisions");
+        // A null in a list or a note would be saved and then refused by the engine, hiding the process: refused here.
+        Check(f.InterviewerNotes?.Any(n => n.Value is null || n.Key.Length == 0) == true, "interviewerNotes", "a note (text) for each interviewer's address");
+        Check(f.AcceptedSteps?.Any(k => string.IsNullOrWhiteSpace(k) || k.Length > 200) == true, "acceptedSteps", "step keys as the plan gives them");
+        Check(f.DismissedSteps?.Any(k => string.IsNullOrWhiteSpace(k) || k.Length > 200) == true, "dismissedSteps", "step keys as the plan gives them");
         return problems;
     }
 }

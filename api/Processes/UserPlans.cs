@@ -209,7 +209,7 @@ public static class UserPlans
                 {
                     Now = now, User = profile, Settings = settings, Facts = facts, ProcessId = group.Key,
                     Events = [.. group.Events, .. ours], Messages = mail, CompanyHistory = history, Written = written,
-                }, spell);
+                }, spell, cancellationToken);
                 result.Add(new PlannedProcess(group, record, plan));
             }
             catch (PlanInputException)
@@ -300,8 +300,8 @@ public static class UserPlans
                     (NewEvent, _) => "reminder-created",
                     _ => "draft-created",
                 },
-                // The rule's reason, never the text of the draft.
-                Detail = Trim(step.Reason + (outcome.Error is { } err ? " (" + err + ")" : "")),
+                // The rule and the message it answers, never text from anyone's mail (a reason may quote the employer).
+                Detail = Trim(AuditDetail(step, outcome.Error)),
             });
         }
         await db.SaveChangesAsync(cancellationToken);
@@ -309,6 +309,16 @@ public static class UserPlans
     }
 
     private static string Trim(string s) => s.Length <= 500 ? s : s[..500];
+
+    /// <summary>"R6, replying to message AAMk...": the rule (the reason's leading id) and ids, no words of a mail.</summary>
+    internal static string AuditDetail(PlanStep step, string? error)
+    {
+        var rule = step.Reason.Length > 1 && step.Reason[0] == 'R' && char.IsAsciiDigit(step.Reason[1])
+            ? new string(step.Reason.TakeWhile(c => c == 'R' || char.IsAsciiDigit(c)).ToArray())
+            : step.Kind.ToString();
+        var detail = step.Mail?.ReplyToMessageId is { } replyTo ? $"{rule}, replying to message {replyTo}" : rule;
+        return error is null ? detail : $"{detail} ({error})";
+    }
 
     public static Task<Dictionary<string, StepRecord>> StepRecordsAsync(AppDb db, UserRecord user, CancellationToken cancellationToken) =>
         db.Steps.Where(s => s.UserId == user.Id).ToDictionaryAsync(s => s.Key, cancellationToken);

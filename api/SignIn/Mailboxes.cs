@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.Mailbox;
@@ -29,9 +30,47 @@ internal sealed class GraphMailboxes(ServiceMode mode, IGraphTokens tokens, IOpt
 
     public Uri? BaseUrl => mode.GraphBaseUrl ??= mode.Demo ? DemoAddress() : null;
 
+    // One pipeline per mailbox in this instance, shared by the pane and the sweep, so that Outlook's four requests per
+    // mailbox and the circuit breaker hold across both. GetOrAdd hands every caller the one stored value, even when
+    // the first calls race (a cache's get-or-create may build two and give each caller its own). Mailboxes unused
+    // for a while let theirs go, so memory follows the active mailboxes, not all that ever signed in.
+    private readonly ConcurrentDictionary<Guid, Shared> _pipelines = new();
+    private long _lastPrune;
+    private static readonly TimeSpan PipelineIdle = TimeSpan.FromMinutes(15);
+
+    private sealed class Shared(MailboxPipeline pipeline, long now)
+    {
+        public MailboxPipeline Pipeline { get; } = pipeline;
+        public long LastUsed = now;
+    }
+
     public IMailboxGateway For(UserRecord user) =>
         new GraphMailboxGateway(BaseUrl ?? throw new InvalidOperationException("the demo sandbox is not listening yet"),
-            cancellationToken => tokens.ForUserAsync(user, cancellationToken), resilience.Value, time, _transport);
+            cancellationToken => tokens.ForUserAsync(user, cancellationToken), resilience.Value, time, _transport, PipelineFor(user.Id));
+
+    /// <summary>The mailbox's shared limits in this instance.</summary>
+    public MailboxPipeline PipelineFor(Guid userId)
+    {
+        var now = time.GetTimestamp();
+        var shared = _pipelines.GetOrAdd(userId, static (_, state) => new Shared(new MailboxPipeline(state.Options, state.Time), state.Now),
+            (Options: resilience.Value, Time: time, Now: now));
+        Volatile.Write(ref shared.LastUsed, now);
+        Prune(now);
+        return shared.Pipeline;
+    }
+
+    private void Prune(long now)
+    {
+        var last = Volatile.Read(ref _lastPrune);
+        if (time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1) || Interlocked.CompareExchange(ref _lastPrune, now, last) != last) return;
+        // No request lasts anywhere near the idle time, so a pipeline let go here has nothing in flight.
+        foreach (var (id, shared) in _pipelines)
+            if (time.GetElapsedTime(Volatile.Read(ref shared.LastUsed), now) > PipelineIdle)
+                _pipelines.TryRemove(new KeyValuePair<Guid, Shared>(id, shared));
+    }
+
+    /// <summary>Mailboxes with a pipeline in this instance now.</summary>
+    internal int PipelineCount => _pipelines.Count;
 
     private Uri? DemoAddress()
     {

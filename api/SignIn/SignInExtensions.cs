@@ -41,7 +41,8 @@ public static class SignInExtensions
             });
         services.AddAuthorizationBuilder().AddPolicy(PanePolicy, policy => policy
             .RequireAuthenticatedUser()
-            .RequireClaim("tid").RequireClaim("oid")
+            // Present and not empty: the user's record is found by these two alone.
+            .RequireAssertion(context => !string.IsNullOrWhiteSpace(context.User.FindFirst("tid")?.Value) && !string.IsNullOrWhiteSpace(context.User.FindFirst("oid")?.Value))
             .RequireAssertion(context => HasScope(context.User, mode.Entra
                 ? builder.Configuration["Entra:Scope"] ?? new EntraOptions().Scope
                 : new EntraOptions().Scope)));

@@ -94,6 +94,15 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
             user.NextSweepUtc = (now + o.Interval).UtcDateTime;
             log.LogInformation("User {UserId} must sign in again: {Reason}", id, e.Message);
         }
+        catch (DbUpdateException e) when (Conflicts.IsUniqueViolation(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // The pane saved the same rows first: this pass's unsaved state goes (its delta links included, so the next
+            // pass reads the same changes again, which the ingest absorbs) and the mailbox is looked at again soon.
+            db.ChangeTracker.Clear();
+            user = await db.Users.FirstAsync(u => u.Id == id, CancellationToken.None);
+            user.NextSweepUtc = (now + TimeSpan.FromSeconds(10)).UtcDateTime;
+            log.LogInformation("Sweeping user {UserId} met the pane's writes; again in a moment", id);
+        }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             // Whatever went wrong with this mailbox (Graph, the network, one odd item), the pass goes on with the others.

@@ -49,6 +49,27 @@ public class StartupTests
         Assert.Throws<StartupProblem>(() => Mode("Production", [.. entra, ("Graph:Tokens", "sandbox")]));
     }
 
+    [Theory]
+    [InlineData("Staging")]
+    [InlineData("Prod")]
+    [InlineData("Testing")]
+    public void AnEnvironmentThatIsNotDevelopmentGetsNoDemoUnlessItAsks(string environment)
+    {
+        var e = Assert.Throws<StartupProblem>(() => Mode(environment));
+        Assert.Contains("Demo:Enabled=true", e.Message);
+        Assert.True(Mode(environment, ("Demo:Enabled", "true")).Demo);
+    }
+
+    [Fact]
+    public void TheDemoIsNeverAllowedInProductionAndCanBeTurnedOffInDevelopment()
+    {
+        (string, string)[] entra = [("Entra:TenantId", "t"), ("Entra:ClientId", "c"), ("Entra:ClientSecret", "s"), ("Entra:Audience", "api://x/c")];
+        Assert.Throws<StartupProblem>(() => Mode("Production", [.. entra, ("Demo:Enabled", "true")]));
+        Assert.Throws<StartupProblem>(() => Mode("Development", ("Demo:Enabled", "false")));
+        Assert.False(Mode("Development", ("Demo:Enabled", "false"), ("Graph:BaseUrl", "http://127.0.0.1:9/v1.0")).Demo);
+        Assert.Throws<StartupProblem>(() => Mode("Development", ("Demo:Enabled", "maybe")));
+    }
+
     [Fact]
     public void HalfTheEntraSettingsIsAMistakeNotTheDemo()
     {

@@ -1,0 +1,141 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using OutlookFollowUp.Engine;
+
+namespace OutlookFollowUp.Tests;
+
+/// <summary>
+/// Mail is written by anyone: every body the engine reads is bounded before it is parsed, HTML is read by its content
+/// type with an HTML5 tokenizer, and every pattern runs in time linear in its input. What these bodies cost is reported
+/// by the benchmarks (figure "hostile bodies"); these tests hold the bounds that make the cost finite.
+/// </summary>
+public class HostileTextTests
+{
+    private static readonly UserCalendar Utc = new("UTC", null, null);
+
+    private static GraphMessage Message(string contentType, string content, string subject = "Update") => new()
+    {
+        Id = "m1",
+        Subject = subject,
+        Body = new ItemBody(contentType, content),
+        From = new Recipient(new EmailAddress("Dana Whitfield", "dana@fabrikam.com")),
+        ReceivedDateTime = A.Utc("2026-03-12T17:00:00Z"),
+    };
+
+    [Fact]
+    public void APlainTextBodyKeepsItsAngleBracketsAndTheDateAfterThem()
+    {
+        var reading = ReplyClassifier.Classify(Message("text", "Thanks for your patience. We have <5 candidates left and will decide by March 27."),
+            new DateOnly(2026, 3, 12), Utc);
+        Assert.Equal(new DateOnly(2026, 3, 27), reading.Date?.Date);
+    }
+
+    [Fact]
+    public void AnHtmlBodyIsReadAsABrowserShowsIt()
+    {
+        var text = Text.Plain(new ItemBody("html",
+            "<html><head><title>x</title><style>p{color:red}</style></head><body><p>Hello&nbsp;Sam &amp; team</p><script>alert(1)</script>"
+            + "<div>We will decide by <b>Friday</b>.</div><!-- <p>hidden</p> --></body></html>"));
+        Assert.Equal("Hello Sam & team\nWe will decide by Friday.", text);
+    }
+
+    public static TheoryData<string, string> HostileBodies => new()
+    {
+        { "a megabyte of unclosed '<'", new string('<', 1 << 20) },
+        { "unclosed tags", string.Concat(Enumerable.Repeat("<a href=\"x", 100_000)) },
+        { "deep nesting", string.Concat(Enumerable.Repeat("<div>", 200_000)) },
+        { "unclosed formatting tags", string.Concat(Enumerable.Repeat("<b><i><u><s><em><font>", 40_000)) },
+        { "nested tables", string.Concat(Enumerable.Repeat("<table><tr><td>", 60_000)) },
+        { "ten megabytes of text", string.Concat(Enumerable.Repeat("we will decide by march 27 and ", 340_000)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileBodies))]
+    public void AHostileBodyIsCutToABoundBeforeItIsReadAndStillReads(string what, string body)
+    {
+        foreach (var type in new[] { "html", "text" })
+        {
+            var text = Text.Plain(new ItemBody(type, body));
+            Assert.True(text.Length <= Text.MaxTextChars, $"{what} as {type}: {text.Length} characters of text");
+            var reading = ReplyClassifier.Classify(Message(type, body, subject: new string('<', 100_000)), new DateOnly(2026, 3, 12), Utc);
+            Assert.NotNull(reading.Reason);
+            var detection = InterviewDetector.Detect(new GraphEvent
+            {
+                Id = "e1", Subject = "Interview " + body[..Math.Min(body.Length, 300_000)], Body = new ItemBody(type, body),
+                Start = new DateTimeTimeZone("2026-03-10T10:00:00", "UTC"), End = new DateTimeTimeZone("2026-03-10T11:00:00", "UTC"),
+                Organizer = new Recipient(new EmailAddress("Recruiting", "recruiting@contoso.com")),
+            }, new UserProfile { Address = "sam.lee@outlook.com", TimeZone = "UTC" });
+            Assert.NotEmpty(detection.Reasons);
+        }
+    }
+
+    [Fact]
+    public void EveryPatternTheEngineRunsOverMailIsNonBacktracking()
+    {
+        var patterns = typeof(Planner).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
+            .Where(m => m.ReturnType == typeof(Regex) && m.GetParameters().Length == 0 && !m.ContainsGenericParameters)
+            .Select(m => (Name: m.DeclaringType!.Name + "." + m.Name, Regex: (Regex)m.Invoke(null, null)!))
+            .ToList();
+        Assert.True(patterns.Count >= 30, $"found {patterns.Count} patterns");
+        Assert.All(patterns, p => Assert.True(p.Regex.Options.HasFlag(RegexOptions.NonBacktracking), $"{p.Name} can backtrack: {p.Regex}"));
+    }
+
+    [Fact]
+    public void UnknownTimeZoneIdsAreRefusedAndNotRemembered()
+    {
+        UserCalendar.ResolveZone("Europe/Berlin", "test");
+        var before = UserCalendar.CachedZones;
+        for (var i = 0; i < 500; i++)
+            Assert.Throws<PlanInputException>(() => UserCalendar.ResolveZone($"Nowhere/Zone{i}-{Guid.NewGuid():N}", "user.timeZone"));
+        Assert.Equal(before, UserCalendar.CachedZones);
+
+        var e = Assert.Throws<PlanInputException>(() => UserCalendar.ResolveZone(new string('x', 100_000), "user.timeZone"));
+        Assert.True(e.Message.Length < 200, e.Message);
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:30:00", "Tokyo Standard Time")]
+    [InlineData("9999-12-31T23:00:00", "Pacific Standard Time")]
+    public void AWallClockTimeAtTheEdgeOfTheCalendarIsBadInputNotACrash(string local, string zone)
+    {
+        var tz = UserCalendar.ResolveZone(zone, "test");
+        Assert.Throws<PlanInputException>(() => UserCalendar.ToUtc(DateTime.Parse(local, System.Globalization.CultureInfo.InvariantCulture), tz));
+        Assert.Throws<PlanInputException>(() => UserCalendar.ParseGraphDateTime(new DateTimeTimeZone(local, zone), "start"));
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:30:00", "Tokyo Standard Time")]
+    [InlineData("9999-12-31T23:00:00", "Pacific Standard Time")]
+    [InlineData("0001-01-01T00:00:00+05:00", "UTC")]
+    public void ThePlanCommandAnswersAnEventAtTheEdgeOfTheCalendarWithOneLine(string start, string zone)
+    {
+        var scenario = $$"""
+            { "now": "2026-03-12T17:00:00Z", "user": { "address": "sam.lee@outlook.com", "timeZone": "{{zone}}" },
+              "events": [ { "id": "e1", "subject": "Interview", "start": { "dateTime": "{{start}}", "timeZone": "{{zone}}" },
+                            "end": { "dateTime": "{{start}}", "timeZone": "{{zone}}" } } ] }
+            """;
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var status = Api.Cli.PlanCommand.Run(["plan", "-"], new StringReader(scenario), stdout, stderr);
+        Assert.Equal(Api.Cli.PlanCommand.BadInput, status);
+        Assert.Equal("", stdout.ToString());
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", line);
+    }
+
+    [Fact]
+    public void APlanStopsWhenItsCallerHasGone()
+    {
+        using var gone = new CancellationTokenSource();
+        gone.Cancel();
+        var input = new PlanInput
+        {
+            Now = A.Utc("2026-03-12T17:00:00Z"),
+            User = new UserProfile { Address = "sam.lee@outlook.com", TimeZone = "UTC" },
+            Events = [new GraphEvent { Id = "e1", Subject = "Interview", Start = new DateTimeTimeZone("2026-03-10T10:00:00", "UTC"), End = new DateTimeTimeZone("2026-03-10T11:00:00", "UTC") }],
+        };
+        Assert.NotNull(Planner.Build(input));
+        Assert.ThrowsAny<OperationCanceledException>(() => Planner.Build(input, null, gone.Token));
+    }
+}
