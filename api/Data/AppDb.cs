@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -104,15 +105,7 @@ public sealed class TokenCacheRecord
     public DateTime UpdatedUtc { get; set; }
 }
 
-/// <summary>The Data Protection key ring, shared by every instance through the database.</summary>
-public sealed class DataProtectionKeyRecord
-{
-    public int Id { get; set; }
-    public string? FriendlyName { get; set; }
-    public required string Xml { get; set; }
-}
-
-public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
+public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
@@ -120,7 +113,8 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
     public DbSet<StepRecord> Steps => Set<StepRecord>();
     public DbSet<AuditRecord> Audit => Set<AuditRecord>();
     public DbSet<TokenCacheRecord> TokenCache => Set<TokenCacheRecord>();
-    public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+    /// <summary>The Data Protection key ring, shared by every instance through the database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -163,7 +157,11 @@ public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options)
             e.ToTable("TokenCache");
             e.HasKey(x => x.Key);
         });
-        model.Entity<DataProtectionKeyRecord>(e => e.ToTable("DataProtectionKeys"));
+        model.Entity<DataProtectionKey>(e =>
+        {
+            e.ToTable("DataProtectionKeys");
+            e.Property(k => k.Xml).IsRequired();
+        });
     }
 
     private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(

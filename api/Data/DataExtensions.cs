@@ -26,10 +26,9 @@ public static class DataExtensions
             // against; TheMigrationsCreateEveryColumnTheModelMaps checks the schema against the model instead.
             options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         });
-        services.AddSingleton<IXmlRepository, DatabaseXmlRepository>();
-        services.AddOptions<KeyManagementOptions>().Configure<IXmlRepository>((o, repository) => o.XmlRepository = repository);
         var keyRing = configuration.GetSection("DataProtection").Get<KeyRingOptions>() ?? new KeyRingOptions();
-        var protection = services.AddDataProtection().SetApplicationName("OutlookFollowUp");
+        // The key ring in the database, so that every instance reads what another encrypted.
+        var protection = services.AddDataProtection().SetApplicationName("OutlookFollowUp").PersistKeysToDbContext<AppDb>();
         // The same certificate also reads the keys back (ASP.NET adds it to the decryption certificates), on every instance.
         if (keyRing.LoadCertificate(environment) is { } certificate) protection.ProtectKeysWithCertificate(certificate);
         if (keyRing.LoadPreviousCertificates() is { Length: > 0 } previous) protection.UnprotectKeysWithAnyCertificate(previous);
@@ -103,25 +102,6 @@ public static class DataExtensions
             await using var command = connection.CreateCommand();
             command.CommandText = Pragma;
             await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
-    /// <summary>The Data Protection key ring in the database, so that every instance reads what another encrypted.</summary>
-    private sealed class DatabaseXmlRepository(IServiceScopeFactory scopes) : IXmlRepository
-    {
-        public IReadOnlyCollection<XElement> GetAllElements()
-        {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-            return db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToList().Select(XElement.Parse).ToList();
-        }
-
-        public void StoreElement(XElement element, string friendlyName)
-        {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
-            db.DataProtectionKeys.Add(new DataProtectionKeyRecord { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
-            db.SaveChanges();
         }
     }
 }

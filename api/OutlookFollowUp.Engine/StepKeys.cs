@@ -17,13 +17,34 @@ public static class StepKeys
 
     public static string For(StepKind kind, string processKey, params string[] parts)
     {
-        var recipe = string.Join('\u001f', ["v1", kind.ToString(), processKey, .. parts]);
+        var recipe = string.Join('\u001f', ["v1", RecipeName(kind), processKey, .. parts]);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(recipe));
         return $"ofu1-{Short(kind)}-{Convert.ToHexStringLower(hash.AsSpan(0, 10))}";
     }
 
     public static string? FromProperties(IReadOnlyList<ExtendedProperty>? properties) =>
         properties?.FirstOrDefault(p => string.Equals(p.Id, PropertyId, StringComparison.OrdinalIgnoreCase))?.Value;
+
+    /// <summary>
+    /// The kind's name in the recipe, written out: it was the C# member's name when v1 was written, and keys already in
+    /// mailboxes depend on it, so renaming a member must not change it (nor may the plan's JSON name, which differs).
+    /// </summary>
+    private static string RecipeName(StepKind kind) => kind switch
+    {
+        StepKind.ThankYou => "ThankYou",
+        StepKind.FollowUp => "FollowUp",
+        StepKind.RejectionReply => "RejectionReply",
+        StepKind.ConnectOnLinkedIn => "ConnectOnLinkedIn",
+        StepKind.AlertReferences => "AlertReferences",
+        StepKind.PrepareNextRound => "PrepareNextRound",
+        StepKind.SendThankYou => "SendThankYou",
+        StepKind.Call => "Call",
+        StepKind.KeepSearching => "KeepSearching",
+        StepKind.AskRecommendation => "AskRecommendation",
+        StepKind.AnswerOffer => "AnswerOffer",
+        StepKind.StayInTouch => "StayInTouch",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
 
     private static string Short(StepKind kind) => kind switch
     {

@@ -5,6 +5,14 @@ namespace OutlookFollowUp.Tests;
 /// <summary>Builds engine inputs in Graph's shapes, so that rule tests read as sentences.</summary>
 internal static class A
 {
+    /// <summary>The items, which must not be none: an Assert.All over nothing passes whatever it checks.</summary>
+    public static IReadOnlyList<T> Some<T>(IEnumerable<T> items)
+    {
+        var list = items.ToList();
+        Assert.NotEmpty(list);
+        return list;
+    }
+
     public const string UserAddress = "alex.rivera@outlook.com";
     public const string Pacific = "Pacific Standard Time";
     public static readonly EmailAddress Priya = new("Priya Natarajan", "priya.natarajan@fabrikam.com");

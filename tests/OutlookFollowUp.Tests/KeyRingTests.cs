@@ -51,6 +51,10 @@ public sealed class KeyRingTests : IDisposable
         using var second = Services("Production", database, settings);
 
         Assert.Equal("a refresh token", second.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(payload));
+        // Through the database, not a folder the two happen to share on this machine (~/.aspnet would do that too).
+        Assert.IsType<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.EntityFrameworkCoreXmlRepository<AppDb>>(
+            second.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>().Value.XmlRepository);
+        Assert.NotEmpty(await StoredKeysAsync(database));
     }
 
     [Fact]
@@ -79,7 +83,7 @@ public sealed class KeyRingTests : IDisposable
         using var services = Services("Development", database);
         services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("a refresh token");
 
-        Assert.All(await StoredKeysAsync(database), xml => Assert.Contains("<value>", xml));
+        Assert.All(A.Some(await StoredKeysAsync(database)), xml => Assert.Contains("<value>", xml));
     }
 
     [Fact]
@@ -136,7 +140,7 @@ public sealed class KeyRingTests : IDisposable
     private static async Task<List<string>> StoredKeysAsync(string database)
     {
         await using var db = TestDatabases.Context("sqlite", database);
-        return await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync();
+        return await db.DataProtectionKeys.Select(k => k.Xml!).ToListAsync();
     }
 
     private string Certificate(string name, string password, bool withPrivateKey)

@@ -79,7 +79,7 @@ public sealed class R10QualityTests : IDisposable
         var facts = new UserFacts { Role = "Engineer", Company = "Fabrikam", FitLine = "I am pasionate about reliabilty and scale." };
         var plan = A.Plan(A.Input("2026-03-10T19:00:00Z", [A.Interview("2026-03-10T10:00")], facts: facts), _hunspell);
         Assert.Equal("checked", plan.SpellCheck);
-        Assert.All(plan.Of(StepKind.ThankYou), s =>
+        Assert.All(A.Some(plan.Of(StepKind.ThankYou)), s =>
         {
             Assert.Equal(StepStatus.NeedsReview, s.Status);
             Assert.Equal(["pasionate", "reliabilty"], s.Review!.UnknownWords.Select(u => u.Word));
@@ -97,7 +97,7 @@ public sealed class R10QualityTests : IDisposable
             InterviewerNotes = new Dictionary<string, string> { [A.Priya.Address!] = "Natarajan's team and their Xylotechnica plans" },
         };
         var plan = A.Plan(A.Input("2026-03-10T19:00:00Z", [A.Interview("2026-03-10T10:00")], facts: facts), _hunspell);
-        Assert.All(plan.Of(StepKind.ThankYou), s => Assert.True(s.Status == StepStatus.Due,
+        Assert.All(A.Some(plan.Of(StepKind.ThankYou)), s => Assert.True(s.Status == StepStatus.Due,
             string.Join(", ", (s.Review?.UnknownWords.Select(u => u.Word) ?? []).Concat(s.Review?.StyleIssues ?? []))));
     }
 

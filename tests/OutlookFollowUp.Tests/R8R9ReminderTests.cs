@@ -28,7 +28,7 @@ public class R8R9ReminderTests
     {
         var facts = new UserFacts { Role = new string('x', 200), Company = "Fabrikam" };
         var plan = A.Plan(A.Input("2026-03-10T19:00:00Z", [Tuesday], facts: facts));
-        Assert.All(plan.Of(StepKind.ConnectOnLinkedIn), s => Assert.True(s.Reminder!.Body.Split("\n\n")[1].Length <= 300));
+        Assert.All(A.Some(plan.Of(StepKind.ConnectOnLinkedIn)), s => Assert.True(s.Reminder!.Body.Split("\n\n")[1].Length <= 300));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class R8R9ReminderTests
         // A Friday evening interview: the suggestions land on Monday morning, not at the weekend.
         var friday = A.Interview("2026-03-13T18:00", with: [A.Priya, A.Tom], subject: "Final round interview");
         var plan = A.Plan(A.Input("2026-03-14T19:00:00Z", [friday], facts: new UserFacts { MutualConnection = new EmailAddress("Jo", "jo@gmail.com") }));
-        Assert.All(plan.Steps.Where(s => s.Reminder is not null), s => Assert.True(Pacific.IsWorkingInstant(s.DueUtc), $"{s.Kind} at {s.DueLocal}"));
+        Assert.All(A.Some(plan.Steps.Where(s => s.Reminder is not null)), s => Assert.True(Pacific.IsWorkingInstant(s.DueUtc), $"{s.Kind} at {s.DueLocal}"));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class R8R9ReminderTests
     public void AutoAcceptingRemindersIsASetting()
     {
         var plan = A.Plan(A.Input("2026-03-10T19:00:00Z", [Tuesday], settings: new UserSettings { AutoAcceptReminders = true }));
-        Assert.All(plan.Steps.Where(s => s.Reminder is not null), s => Assert.True(s.Reminder!.Accepted));
+        Assert.All(A.Some(plan.Steps.Where(s => s.Reminder is not null)), s => Assert.True(s.Reminder!.Accepted));
     }
 
     // ---- R9 ----
