@@ -39,20 +39,25 @@ public class HostileTextTests
         Assert.Equal("Hello Sam & team\nWe will decide by Friday.", text);
     }
 
-    public static TheoryData<string, string> HostileBodies => new()
+    // Named here and built in the test: theory data is serialized into the test case, and ten megabytes there would
+    // sit in the runner's memory for the whole run.
+    private static readonly Dictionary<string, Func<string>> Hostile = new()
     {
-        { "a megabyte of unclosed '<'", new string('<', 1 << 20) },
-        { "unclosed tags", string.Concat(Enumerable.Repeat("<a href=\"x", 100_000)) },
-        { "deep nesting", string.Concat(Enumerable.Repeat("<div>", 200_000)) },
-        { "unclosed formatting tags", string.Concat(Enumerable.Repeat("<b><i><u><s><em><font>", 40_000)) },
-        { "nested tables", string.Concat(Enumerable.Repeat("<table><tr><td>", 60_000)) },
-        { "ten megabytes of text", string.Concat(Enumerable.Repeat("we will decide by march 27 and ", 340_000)) },
+        ["a megabyte of unclosed '<'"] = () => new string('<', 1 << 20),
+        ["unclosed tags"] = () => string.Concat(Enumerable.Repeat("<a href=\"x", 100_000)),
+        ["deep nesting"] = () => string.Concat(Enumerable.Repeat("<div>", 200_000)),
+        ["unclosed formatting tags"] = () => string.Concat(Enumerable.Repeat("<b><i><u><s><em><font>", 40_000)),
+        ["nested tables"] = () => string.Concat(Enumerable.Repeat("<table><tr><td>", 60_000)),
+        ["ten megabytes of text"] = () => string.Concat(Enumerable.Repeat("we will decide by march 27 and ", 340_000)),
     };
+
+    public static TheoryData<string> HostileBodies => new(Hostile.Keys);
 
     [Theory]
     [MemberData(nameof(HostileBodies))]
-    public void AHostileBodyIsCutToABoundBeforeItIsReadAndStillReads(string what, string body)
+    public void AHostileBodyIsCutToABoundBeforeItIsReadAndStillReads(string what)
     {
+        var body = Hostile[what]();
         foreach (var type in new[] { "html", "text" })
         {
             var text = Text.Plain(new ItemBody(type, body));
