@@ -13,7 +13,7 @@ internal static partial class Text
     /// How much of a body is read at all: anything past it is left unread, before any parsing. Mail is written by
     /// anyone, and an employer's answer or an invitation says what matters in its first pages.
     /// </summary>
-    public const int MaxBodyChars = 128 * 1024;
+    public const int MaxBodyChars = 64 * 1024;
 
     /// <summary>How much plain text the rules read of one body or one subject-and-body.</summary>
     public const int MaxTextChars = 32 * 1024;
