@@ -119,7 +119,7 @@ public static class ProcessEndpoints
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
-        var (plans, _) = await PlanAsync(s, user, ct);
+        var (plans, _) = await PlanAsync(s, user, ct, only: processKey);
         return plans.FirstOrDefault(p => p.Group.Key == processKey) is { } p ? TypedResults.Ok(View(p)) : NoProcess();
     }
 
@@ -172,41 +172,47 @@ public static class ProcessEndpoints
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var record = await s.Db.Processes.FirstOrDefaultAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
         if (record is null) return NoProcess();
-        var (plans, mail) = await PlanAsync(s, user, ct);
-        var step = plans.FirstOrDefault(p => p.Group.Key == processKey)?.Plan.Steps.FirstOrDefault(x => x.Key == stepKey);
-        if (step?.Reminder is null) return NotFound("No such reminder in this process", "Reminders are named by the step key the plan gives.");
+        // The step as the last plan saved it: a decision needs no plan of its own, only the one it changes (below).
+        var step = await s.Db.Steps.AsNoTracking().FirstOrDefaultAsync(x => x.UserId == user.Id && x.ProcessKey == processKey && x.Key == stepKey, ct);
+        if (step is null || !ReminderKinds.Contains(step.Kind)) return NotFound("No such reminder in this process", "Reminders are named by the step key the plan gives.");
         var facts = UserPlans.Facts(record);
         var accepted = (facts.AcceptedSteps ?? []).Where(k => k != stepKey).ToList();
         var dismissed = (facts.DismissedSteps ?? []).Where(k => k != stepKey).ToList();
         (accept ? accepted : dismissed).Add(stepKey);
         record.FactsJson = System.Text.Json.JsonSerializer.Serialize(facts with { AcceptedSteps = accepted, DismissedSteps = dismissed }, PlanJson.Options);
         await s.Db.SaveChangesAsync(ct);
-        // The mailbox has not changed since it was read above: the replan with the user's decision reuses that mail.
-        return await WriteAndReplanAsync(s, user, processKey, w => accept && w is NewEvent && w.StepKey == stepKey, ct, mail);
+        return await WriteAndReplanAsync(s, user, processKey, w => accept && w is NewEvent && w.StepKey == stepKey, ct);
     }
 
+    /// <summary>Step kinds that are reminders (calendar events the user accepts or dismisses), as stored.</summary>
+    private static readonly HashSet<string> ReminderKinds = Enum.GetValues<StepKind>()
+        .Where(k => k is not (StepKind.ThankYou or StepKind.FollowUp or StepKind.RejectionReply))
+        .Select(k => System.Text.Json.JsonSerializer.Serialize(k).Trim('"')).ToHashSet();
+
     private static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> WriteAndReplanAsync(PaneServices s, UserRecord user, string processKey,
-        Func<MailboxWrite, bool> which, CancellationToken ct, IReadOnlyList<GraphMessage>? mailRead = null)
+        Func<MailboxWrite, bool> which, CancellationToken ct)
     {
         var now = s.Time.GetUtcNow();
         var mailbox = s.Mailboxes.For(user);
-        var (plans, mail) = await PlanAsync(s, user, ct, mailRead);
+        var (plans, mail) = await PlanAsync(s, user, ct, only: processKey);
         var records = await UserPlans.StepRecordsAsync(s.Db, user, ct);
         var writes = UserPlans.WritesFor(plans.Where(p => p.Group.Key == processKey).ToList(), records, mail, now, userAsked: true)
             .Where(w => which(w.Write)).ToList();
         // The pane writes under the user's own request; the step keys keep it from doubling what the sweep writes.
         var report = await UserPlans.WriteAsync(s.Db, mailbox, user, writes, now, _ => Task.FromResult(true), ct);
-        (plans, _) = await PlanAsync(s, user, ct);
+        // A draft written now is seen in the mail (its key, its version): read again only then. Reminder events and
+        // decisions show in the plan from what is stored, so the mail already read serves.
+        if (writes.Count > 0) (plans, _) = await PlanAsync(s, user, ct, writes.Any(w => w.Write is NewDraft) ? null : mail, processKey);
         return plans.FirstOrDefault(p => p.Group.Key == processKey) is { } p ? TypedResults.Ok(new WriteResult(report, View(p))) : NoProcess();
     }
 
     private static async Task<(IReadOnlyList<PlannedProcess>, IReadOnlyList<GraphMessage>)> PlanAsync(PaneServices s, UserRecord user, CancellationToken ct,
-        IReadOnlyList<GraphMessage>? mail = null)
+        IReadOnlyList<GraphMessage>? mail = null, string? only = null)
     {
         var now = s.Time.GetUtcNow();
         var mailbox = s.Mailboxes.For(user);
         await UserPlans.RefreshProfileAsync(mailbox, user, now, ct);
-        var result = await UserPlans.PlanAllAsync(s.Db, mailbox, user, now, s.Spelling.Checker, ct, mail);
+        var result = await UserPlans.PlanAllAsync(s.Db, mailbox, user, now, s.Spelling.Checker, ct, mail, only);
         await UserPlans.SaveAsync(s.Db, user, result.Plans, now, ct);
         return result;
     }

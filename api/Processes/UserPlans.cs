@@ -141,8 +141,10 @@ public static class UserPlans
     /// Plans every kept process of the user, with the mail since the earliest (Inbox, Sent Items, Drafts) read in one
     /// round trip (unless <paramref name="mail"/> was just read), and returns that mail too: the writes need its versions.
     /// </summary>
+    /// <param name="only">Plan this process alone (the others keep their last plan); null: every process.</param>
     public static async Task<(IReadOnlyList<PlannedProcess> Plans, IReadOnlyList<GraphMessage> Mail)> PlanAllAsync(AppDb db, IMailboxGateway mailbox,
-        UserRecord user, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken, IReadOnlyList<GraphMessage>? mail = null)
+        UserRecord user, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken, IReadOnlyList<GraphMessage>? mail = null,
+        string? only = null)
     {
         var events = await db.Events.Where(e => e.UserId == user.Id).ToListAsync(cancellationToken);
         if (events.Count == 0) return ([], []);
@@ -150,7 +152,7 @@ public static class UserPlans
         if (since > now - MailLead) since = now - MailLead;
         if (since < now.AddDays(-400)) since = now.AddDays(-400);
         mail ??= await mailbox.ReadMailAsync(since, await MayBeFromEmployerAsync(db, user, events, cancellationToken), cancellationToken);
-        return (await PlanAsync(db, user, events, mail, now, spell, cancellationToken), mail);
+        return (await PlanAsync(db, user, events, mail, now, spell, cancellationToken, only), mail);
     }
 
     /// <summary>
@@ -176,7 +178,7 @@ public static class UserPlans
     }
 
     public static async Task<IReadOnlyList<PlannedProcess>> PlanAsync(AppDb db, UserRecord user, IReadOnlyList<EventRecord> events,
-        IReadOnlyList<GraphMessage> mail, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken)
+        IReadOnlyList<GraphMessage> mail, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken, string? only = null)
     {
         var profile = Profile(user);
         var settings = Settings(user);
@@ -187,7 +189,8 @@ public static class UserPlans
         var graphEvents = events.Select(e => Read<GraphEvent>(e.Json)).Where(e => e is not null).Select(e => e!).ToList();
         var ours = graphEvents.Where(e => StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null).ToList();
         var result = new List<PlannedProcess>();
-        foreach (var group in ProcessGrouping.Group(graphEvents.Except(ours).ToList(), profile))
+        // Grouping needs every event (a process is the events of one employer); planning needs only the one asked for.
+        foreach (var group in ProcessGrouping.Group(graphEvents.Except(ours).ToList(), profile).Where(g => only is null || g.Key == only))
         {
             if (!records.TryGetValue(group.Key, out var record))
             {

@@ -161,6 +161,42 @@ public class ServiceEndToEndTests
     }
 
     [Fact]
+    public async Task ADecisionOnAReminderReadsTheMailboxOnceAndOneProcessIsPlannedAlone()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        var invite = server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
+            Person("Maya Patel", "maya.patel@contoso.com"), Person("Sam Ortiz", "sam.ortiz@contoso.com")))!;
+        var other = server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Analyst at Fabrikam", "2026-11-16T09:00:00", "2026-11-16T10:00:00", "Pacific Standard Time",
+            Person("Lee Chen", "lee.chen@fabrikam.com")))!;
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0").WithClock(clock);
+        var client = service.ClientFor(Jordan);
+        await client.GetStringAsync("/api/processes");
+        await client.GetStringAsync($"/api/events/{(string)other["id"]!}/plan");
+        var view = JsonNode.Parse(await client.GetStringAsync($"/api/events/{(string)invite["id"]!}/plan"))!;
+        var key = Uri.EscapeDataString((string)view["processKey"]!);
+        var reminders = view["plan"]!["steps"]!.AsArray().Where(st => st!["reminder"] is not null && (string?)st["status"] == "due").Select(st => (string)st!["key"]!).ToList();
+        Assert.True(reminders.Count >= 2, $"{reminders.Count} reminders due");
+        int RoundTrips() => server.Sandbox.Log.Count(l => !l.InBatch);
+
+        var before = RoundTrips();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/processes/{key}/reminders/{reminders[0]}/dismiss", null)).StatusCode);
+        Assert.Equal(1, RoundTrips() - before); // the mail, read once (it was three plans and three reads)
+
+        before = RoundTrips();
+        var accepted = JsonNode.Parse(await (await client.PostAsync($"/api/processes/{key}/reminders/{reminders[1]}/accept", null)).Content.ReadAsStringAsync())!;
+        Assert.Equal(1, (int)accepted["writes"]!["created"]!);
+        Assert.Equal(2, RoundTrips() - before); // the mail once, and the event written
+
+        before = RoundTrips();
+        var one = JsonNode.Parse(await client.GetStringAsync($"/api/processes/{key}"))!;
+        Assert.Equal((string)view["processKey"]!, (string?)one["processKey"]);
+        Assert.Equal(1, RoundTrips() - before);
+        Assert.Contains(reminders[0], one["facts"]!["dismissedSteps"]!.AsArray().Select(k => (string?)k));
+    }
+
+    [Fact]
     public async Task AnInterviewBookedMonthsAfterSignUpStillGetsItsThankYous()
     {
         // Graph's calendar delta keeps the window it began with (120 days each way here): without starting the feed
