@@ -83,6 +83,18 @@ public static partial class People
 
     public static bool SameAddress(string? a, string? b) => Normalize(a) == Normalize(b) && Normalize(a).Length > 0;
 
+    private static readonly HashSet<string> NotAPerson = new(StringComparer.Ordinal)
+    {
+        "team", "recruiting", "recruitment", "recruiter", "recruiters", "talent", "acquisition", "careers", "career", "hiring", "hr", "people",
+        "jobs", "notifications", "notification", "noreply", "no-reply", "support", "admin", "office", "department", "committee", "panel",
+        "group", "scheduling", "scheduler", "calendar", "coordinator", "coordination", "staffing", "personalabteilung", "rrhh", "équipe", "equipo",
+    };
+
+    /// <summary>Letters, with an inner apostrophe, hyphen or dot ("O'Neil", "Jean-Luc"): at least two letters, no markup.</summary>
+    private static bool LooksLikeAName(string word) =>
+        word.Length is >= 2 and <= 40 && char.IsLetter(word[0]) && char.IsLetter(word[^1]) && word.Count(char.IsLetter) >= 2
+        && word.All(c => char.IsLetter(c) || c is '\'' or '\u2019' or '-' or '.');
+
     /// <summary>The first name for a greeting, or null when none can be told from the name or the address.</summary>
     public static string? FirstName(EmailAddress? who)
     {
@@ -94,7 +106,11 @@ public static partial class People
             if (name.Contains(',')) name = name[(name.IndexOf(',') + 1)..].Trim();
             var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries)
                 .Where(w => !Titles().IsMatch(w)).ToList();
-            if (words.Count > 0 && words[0].Any(char.IsLetter)) return words[0];
+            // A display name is written by whoever sent the invitation: "<img", "Recruiting Team" or "HR" is no one
+            // to greet by name, and neither is its address ("recruiting@").
+            if (words.Any(w => NotAPerson.Contains(w.Trim('.', ',', ':').ToLowerInvariant()))) return null;
+            if (words.Count > 0 && LooksLikeAName(words[0])) return words[0];
+            if (words.Count > 0) return null;
         }
         var local = Normalize(who?.Address);
         var at = local.IndexOf('@');
