@@ -90,6 +90,10 @@ public static partial class People
         "group", "scheduling", "scheduler", "calendar", "coordinator", "coordination", "staffing", "personalabteilung", "rrhh", "équipe", "equipo",
     };
 
+    /// <summary>A display name that names a team or a role ("Recruiting Team", "Recruiter", "HR"), not a person.</summary>
+    public static bool NamesARole(string? name) =>
+        (name ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(w => NotAPerson.Contains(w.Trim('.', ',', ':').ToLowerInvariant()));
+
     /// <summary>Letters, with an inner apostrophe, hyphen or dot ("O'Neil", "Jean-Luc"): at least two letters, no markup.</summary>
     private static bool LooksLikeAName(string word) =>
         word.Length is >= 2 and <= 40 && char.IsLetter(word[0]) && char.IsLetter(word[^1]) && word.Count(char.IsLetter) >= 2
@@ -108,7 +112,7 @@ public static partial class People
                 .Where(w => !Titles().IsMatch(w)).ToList();
             // A display name is written by whoever sent the invitation: "<img", "Recruiting Team" or "HR" is no one
             // to greet by name, and neither is its address ("recruiting@").
-            if (words.Any(w => NotAPerson.Contains(w.Trim('.', ',', ':').ToLowerInvariant()))) return null;
+            if (NamesARole(name)) return null;
             if (words.Count > 0 && LooksLikeAName(words[0])) return words[0];
             if (words.Count > 0) return null;
         }

@@ -303,7 +303,7 @@ internal sealed class PlanBuilder
             var note = NoteFor(p.Address);
             var first = People.FirstName(new EmailAddress(p.Name, p.Address));
             var draft = Drafts.ThankYou(c, first, r.Round.Date, note);
-            var review = Review(draft, c.Signature, Drafts.ThankYouWordLimit, first, [c.FitLine, note]);
+            var review = Review(draft, c.Signature, Drafts.ThankYouWordLimit, first, [c.FitLine, note], People.NamesARole(p.Name));
             var written = Written(byKey, key);
             (StepStatus, string)? over = null;
             var manual = mine.FirstOrDefault(m => m.Key is null && m.Message.IsDraft != true && m.To.Contains(p.Address)
@@ -471,7 +471,7 @@ internal sealed class PlanBuilder
             else
             {
                 var draft = Drafts.FollowUp(c, firstName, n, chain.Round.Date, thread?.Message.Id, thread?.Message.Subject);
-                var review = Review(draft, c.Signature, Drafts.FollowUpWordLimit, firstName, []);
+                var review = Review(draft, c.Signature, Drafts.FollowUpWordLimit, firstName, [], People.NamesARole(contact.Name));
                 step = MailStep(kind, key, reason, contact, due, due, draft, Written(byKey, key), over, review, false);
             }
             _steps.Add(step);
@@ -552,7 +552,7 @@ internal sealed class PlanBuilder
             var key = StepKeys.For(StepKind.RejectionReply, _processKey, chain.DateKey);
             var first = People.FirstName(new EmailAddress(to.Name, to.Address));
             var draft = Drafts.RejectionReply(c, first, fromPerson ? rejection.Mail.Message.Id : null, fromPerson ? rejection.Mail.Message.Subject : null);
-            var review = Review(draft, c.Signature, Drafts.ThankYouWordLimit, first, []);
+            var review = Review(draft, c.Signature, Drafts.ThankYouWordLimit, first, [], People.NamesARole(to.Name));
             var manual = mine.FirstOrDefault(m => m.Key is null && m.Message.IsDraft != true && m.At > at && m.At <= _now && m.To.Contains(to.Address));
             (StepStatus, string)? over = manual is not null && Written(byKey, key) is not { Sent: true }
                 ? (StepStatus.Done, $"R6: you answered them yourself on {Local(manual.At)}") : null;
@@ -693,7 +693,8 @@ internal sealed class PlanBuilder
         Finish(s with { Status = status, Reason = reason, Late = false });
 
     /// <summary>R10: the user's own words are checked; unknown words and shouting need a look before the draft goes.</summary>
-    private Review? Review(MailDraft draft, string signature, int wordLimit, string? firstName, IEnumerable<string?> userText)
+    // roleMailbox: the recipient is a team or a role ("Recruiting Team"), for whom "Hello," is the right greeting.
+    private Review? Review(MailDraft draft, string signature, int wordLimit, string? firstName, IEnumerable<string?> userText, bool roleMailbox = false)
     {
         var unknown = new List<UnknownWord>();
         var style = new List<string>();
@@ -712,7 +713,7 @@ internal sealed class PlanBuilder
                     unknown.Add(new UnknownWord(word, _spell.Suggest(word).Take(5).ToList()));
             }
         }
-        if (firstName is null) style.Add("no first name is known for the greeting: add the recipient's name");
+        if (firstName is null && !roleMailbox) style.Add("no first name is known for the greeting: add the recipient's name");
         var words = Drafts.BodyWords(draft, signature);
         if (words > wordLimit) style.Add($"{words} words; keep it under {wordLimit}");
         return unknown.Count == 0 && style.Count == 0 ? null : new Review(unknown, style.Distinct().ToList());

@@ -27,6 +27,16 @@ public class GreetingTests
         Assert.Null(People.FirstName(new EmailAddress(name, address)));
 
     [Fact]
+    public void AThankYouToATeamMailboxSaysHelloAndNeedsNoLook()
+    {
+        var team = new EmailAddress("Recruiter", "recruiter@fabrikam.com");
+        var plan = A.Plan(A.Input("2026-03-10T19:00:00Z", [A.Interview("2026-03-10T10:00", with: [team])]));
+        var note = Assert.Single(plan.Of(StepKind.ThankYou), s => s.Recipients[0].Address == "recruiter@fabrikam.com");
+        Assert.StartsWith("Hello,", note.Mail!.BodyText);
+        Assert.Equal(StepStatus.Due, note.Status);
+    }
+
+    [Fact]
     public void AThankYouToAnAttendeeWithMarkupForANameSaysHello()
     {
         var odd = new EmailAddress("<img src=x>", "interviewer@fabrikam.com");
