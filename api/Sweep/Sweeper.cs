@@ -109,7 +109,10 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
             // Back off this mailbox only: 1, 2, 4... minutes up to a day; the others go on.
             user.Failures++;
             user.LastError = e is MailboxException m ? $"Graph {m.Status} {m.Code} (request-id {m.RequestId ?? "none"})" : e.GetType().Name;
-            user.NextSweepUtc = (now + TimeSpan.FromMinutes(Math.Min(1440, Math.Pow(2, Math.Min(user.Failures - 1, 11))))).UtcDateTime;
+            var backoff = TimeSpan.FromMinutes(Math.Min(1440, Math.Pow(2, Math.Min(user.Failures - 1, 11))));
+            // Graph's own wait, when it gave one longer than the back-off (reads no longer wait out long ones).
+            if (e is MailboxException { RetryAfter: { } asked } && asked > backoff) backoff = asked < TimeSpan.FromDays(1) ? asked : TimeSpan.FromDays(1);
+            user.NextSweepUtc = (now + backoff).UtcDateTime;
             log.LogWarning("Sweeping user {UserId} failed ({Failures} in a row): {Error}", id, user.Failures, user.LastError);
         }
         user.LastSweepUtc = now.UtcDateTime;

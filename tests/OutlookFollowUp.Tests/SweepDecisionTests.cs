@@ -67,6 +67,20 @@ public class SweepDecisionTests
     }
 
     [Fact]
+    public async Task AMailboxGraphAskedToWaitLongerIsLeftAloneThatLong()
+    {
+        var gateway = new Mock<IMailboxGateway>();
+        gateway.Setup(g => g.GetUserAsync(It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new MailboxException(429, "TooManyRequests", "slow down", "req-2", null) { RetryAfter = TimeSpan.FromMinutes(20) });
+        var (user, sweeper, service) = await SignedUpAsync(gateway, "throttled@outlook.com");
+        await using var _ = service;
+        var now = DateTimeOffset.UtcNow.AddMinutes(1);
+
+        await sweeper.RunOnceAsync(now);
+        Assert.Equal(now.UtcDateTime.AddMinutes(20), (await ReloadAsync(service, user.Id)).NextSweepUtc, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task AUserWhoseGrantIsGoneWaitsForTheirNextSignInWithoutBackingOff()
     {
         var gateway = new Mock<IMailboxGateway>();
