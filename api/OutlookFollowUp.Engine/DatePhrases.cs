@@ -136,57 +136,57 @@ public static partial class DatePhrases
     private const string Count = @"(?<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|a couple(?: of)?|couple of|a few)";
     private const string Months = "(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
-    [GeneratedRegex(@"\b(decision|decide|decided|hear (?:back|from)|get back to|update|let you know|be in touch|reach out|respond|response|feedback|next steps?|timeline|outcome|come back to|contact you|wrap up|finali[sz]e|conclude|back to you|know more)\b", Text.Mail)]
+    [GeneratedRegex(@"\b(decision|decide|decided|hear (?:back|from)|get back to|update|let you know|be in touch|reach out|respond|response|feedback|next steps?|timeline|outcome|come back to|contact you|wrap up|finali[sz]e|conclude|back to you|know more)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex DecisionContext();
 
-    [GeneratedRegex(@"\b(return(?:ing)?|back|until|till|away|out of (?:the )?office|leave|reachable)\b", Text.Mail)]
+    [GeneratedRegex(@"\b(return(?:ing)?|back|until|till|away|out of (?:the )?office|leave|reachable)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex ReturnContext();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:business|working) days?\b", Text.Mail)]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:business|working) days?\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex BusinessDays();
 
-    [GeneratedRegex(@"\b(?<a>\d{1,2}) ?(?:-|to) ?(?<b>\d{1,2}) (?:calendar )?days\b", Text.Mail)]
+    [GeneratedRegex(@"\b(?<a>\d{1,2}) ?(?:-|to) ?(?<b>\d{1,2}) (?:calendar )?days\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex DayRange();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:calendar )?days?\b", Text.Mail)]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:calendar )?days?\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Days();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? (?<k>a few|a couple of|couple of|a couple) days\b", Text.Mail)]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? (?<k>a few|a couple of|couple of|a couple) days\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex FewDays();
 
-    [GeneratedRegex(@"\b(?:within|in)(?: the next)? (?<n>\d{1,3}) hours\b", Text.Mail)]
+    [GeneratedRegex(@"\b(?:within|in)(?: the next)? (?<n>\d{1,3}) hours\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Hours();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" weeks?\b", Text.Mail)]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" weeks?\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Weeks();
 
-    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?month\b", Text.Mail)]
+    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?month\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex EndOfMonth();
 
-    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?week\b|\blater this week\b|\bthis week\b", Text.Mail)]
+    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?week\b|\blater this week\b|\bthis week\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex EndOfWeek();
 
-    [GeneratedRegex(@"\bearly next week\b|\bbeginning of next week\b|\bstart of next week\b", Text.Mail)]
+    [GeneratedRegex(@"\bearly next week\b|\bbeginning of next week\b|\bstart of next week\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex EarlyNextWeek();
 
-    [GeneratedRegex(@"\bnext week\b", Text.Mail)]
+    [GeneratedRegex(@"\bnext week\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex PlainNextWeek();
 
-    [GeneratedRegex(@"\btomorrow\b", Text.Mail)]
+    [GeneratedRegex(@"\btomorrow\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Tomorrow();
 
-    [GeneratedRegex(@"\b(?:by|on|before|until|till|this|next|early|late|end of)\s+(?<next>next\s+)?(?<d>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", Text.Mail)]
+    [GeneratedRegex(@"\b(?:by|on|before|until|till|this|next|early|late|end of)\s+(?<next>next\s+)?(?<d>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Weekday();
 
-    [GeneratedRegex(@"^,? +" + Months, Text.Mail)]
+    [GeneratedRegex(@"^,? +" + Months, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex MonthAfterWeekday();
 
-    [GeneratedRegex(@"\b" + Months + @"\.? (?<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,? (?<y>20\d\d))?", Text.Mail)]
+    [GeneratedRegex(@"\b" + Months + @"\.? (?<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,? (?<y>20\d\d))?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex MonthDay();
 
-    [GeneratedRegex(@"\b(?<d>\d{1,2})(?:st|nd|rd|th)?(?: of)? " + Months + @"\b\.?(?:,? (?<y>20\d\d))?", Text.Mail)]
+    [GeneratedRegex(@"\b(?<d>\d{1,2})(?:st|nd|rd|th)?(?: of)? " + Months + @"\b\.?(?:,? (?<y>20\d\d))?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex DayMonth();
 
-    [GeneratedRegex(@"\b20\d\d-\d\d-\d\d\b", Text.Mail)]
+    [GeneratedRegex(@"\b20\d\d-\d\d-\d\d\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex IsoDate();
 }

@@ -18,10 +18,6 @@ internal static partial class Text
     /// <summary>How much plain text the rules read of one body or one subject-and-body.</summary>
     public const int MaxTextChars = 32 * 1024;
 
-    // Every pattern over mail runs on the non-backtracking engine: its cost is linear in the text, whatever the
-    // text is (a backtracking pattern over a hostile body can take minutes).
-    public const RegexOptions Mail = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
-
     /// <summary>
     /// Plain text of a Graph body: HTML (by the body's content type, never by the presence of a '&lt;') read by an HTML5
     /// parser, text kept as it is; white space folded; both bounded.
@@ -216,6 +212,6 @@ internal static partial class Text
         return sb.ToString();
     }
 
-    [GeneratedRegex(@"\p{L}+(?:['\u2019-]\p{L}+)*", Mail)]
+    [GeneratedRegex(@"\p{L}+(?:['\u2019-]\p{L}+)*", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex WordPattern();
 }
