@@ -201,11 +201,7 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
     }
 
     private static TimeSpan? RetryAfterOf(ApiException e) =>
-        e.ResponseHeaders.TryGetValue("Retry-After", out var values)
-        && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-        && seconds is >= 0 and < 86_400
-            ? TimeSpan.FromSeconds(seconds)
-            : null;
+        e.ResponseHeaders.TryGetValue("Retry-After", out var values) ? ResilienceHandler.RetryAfterSeconds(values.FirstOrDefault()) : null;
 
     /// <summary>Hands the token only to the configured Graph host (the SDK sends none to unknown hosts otherwise).</summary>
     private sealed class TokenProvider(AccessTokenSource token, string host) : IAccessTokenProvider

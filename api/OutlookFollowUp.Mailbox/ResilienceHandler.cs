@@ -100,12 +100,14 @@ public sealed class ResilienceHandler(MailboxPipeline mailbox) : DelegatingHandl
             if (header.Date is { } date) return date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero;
         }
         // Graph may send fractional seconds ("2.128"), which the typed header does not parse.
-        if (response is not null && response.Headers.TryGetValues("Retry-After", out var values)
-            && double.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            && seconds is >= 0 and < 86_400)
-            return TimeSpan.FromSeconds(seconds);
-        return null;
+        return response is not null && response.Headers.TryGetValues("Retry-After", out var values) ? RetryAfterSeconds(values.FirstOrDefault()) : null;
     }
+
+    /// <summary>A Retry-After in seconds, fractional ones included; nothing for a value that is none or over a day.</summary>
+    internal static TimeSpan? RetryAfterSeconds(string? value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 0 and < 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
 
     private static HttpRequestMessage Clone(HttpRequestMessage request, byte[]? body)
     {
@@ -175,9 +177,6 @@ public sealed class MailboxPipeline
             .AddTimeout(options.AttemptTimeout)
             .Build();
     }
-
-    /// <summary>Requests of this mailbox in flight now (for the tests and the health of a pass).</summary>
-    public int InFlight => _maxSlots - _slots.CurrentCount;
 
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context, TimeSpan maxWait, TimeProvider time)
     {

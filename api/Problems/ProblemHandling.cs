@@ -32,12 +32,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         else if (exception is MailboxException { Status: 429 or 503 or 504 } || exception is Polly.CircuitBreaker.BrokenCircuitException)
         {
             // Graph's own wait when it gave one (rounded up, at least a second), else half a minute.
-            var wait = exception switch
+            var after = exception switch
             {
-                MailboxException { RetryAfter: { } after } => (int)Math.Clamp(Math.Ceiling(after.TotalSeconds), 1, 3600),
-                Polly.CircuitBreaker.BrokenCircuitException { RetryAfter: { } after } => (int)Math.Clamp(Math.Ceiling(after.TotalSeconds), 1, 3600),
-                _ => 30,
+                MailboxException m => m.RetryAfter,
+                Polly.CircuitBreaker.BrokenCircuitException b => b.RetryAfter,
+                _ => null,
             };
+            var wait = after is { } a ? (int)Math.Clamp(Math.Ceiling(a.TotalSeconds), 1, 3600) : 30;
             status = StatusCodes.Status503ServiceUnavailable;
             title = "Outlook is busy";
             detail = $"Microsoft Graph asked us to wait. Try again in {wait} s.";

@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.Mailbox;
@@ -68,9 +68,6 @@ internal sealed class GraphMailboxes(ServiceMode mode, IGraphTokens tokens, IOpt
             if (time.GetElapsedTime(Volatile.Read(ref shared.LastUsed), now) > PipelineIdle)
                 _pipelines.TryRemove(new KeyValuePair<Guid, Shared>(id, shared));
     }
-
-    /// <summary>Mailboxes with a pipeline in this instance now.</summary>
-    internal int PipelineCount => _pipelines.Count;
 
     private Uri? DemoAddress()
     {
