@@ -67,7 +67,8 @@ public class PublishedCorpusTests(ITestOutputHelper output)
     {
         var calendar = new UserCalendar("UTC", null, null);
         var lines = new List<string>();
-        foreach (var split in new[] { "dev", "train" })
+        // Dev only: the train split is for the reader to learn from, so a figure on it would not be an estimate.
+        foreach (var split in new[] { "dev" })
         {
             var replies = Items("published", "replies").Where(i => Split(i.Str("sourceKey")) == split).ToList();
             var readings = replies.Select(c =>
@@ -95,6 +96,6 @@ public class PublishedCorpusTests(ITestOutputHelper output)
             Assert.NotEmpty(detected);
         }
         foreach (var l in lines) output.WriteLine(l);
-        Report.Write("published-corpus", "The rules on the published corpus (measured, not tuned on; the held-out set is not read):\n" + string.Join('\n', lines));
+        Report.Write("published-corpus", "The rules on the published corpus's dev split (measured, not tuned on; the held-out set is not read):\n" + string.Join('\n', lines));
     }
 }
