@@ -105,7 +105,11 @@ public sealed class TokenCacheRecord
     public DateTime UpdatedUtc { get; set; }
 }
 
-public sealed class AppDb(DbContextOptions<AppDb> options) : DbContext(options), IDataProtectionKeyContext
+/// <summary>
+/// The service's database. The running service gets one of its two provider types (<see cref="SqliteAppDb"/>,
+/// <see cref="PostgresAppDb"/>), each with its own migrations scaffolded by dotnet-ef; everything else asks for AppDb.
+/// </summary>
+public class AppDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<EventRecord> Events => Set<EventRecord>();

@@ -17,15 +17,9 @@ public static class DataExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.Problem() is null, "Database:Provider must be 'sqlite' or 'postgres'")
             .ValidateOnStart();
-        services.AddDbContext<AppDb>((sp, options) =>
-        {
-            var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            if (db.IsPostgres) options.UseNpgsql(db.ConnectionString);
-            else options.UseSqlite(db.ConnectionString).AddInterceptors(SqliteTuning.Instance);
-            // Migrations are written by hand (no design-time package here), so there is no model snapshot to compare
-            // against; TheMigrationsCreateEveryColumnTheModelMaps checks the schema against the model instead.
-            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
-        });
+        services.AddDbContext<SqliteAppDb>((sp, options) => AppDbProviders.Use(options, false, Configured(sp).ConnectionString));
+        services.AddDbContext<PostgresAppDb>((sp, options) => AppDbProviders.Use(options, true, Configured(sp).ConnectionString));
+        services.AddScoped<AppDb>(sp => Configured(sp).IsPostgres ? sp.GetRequiredService<PostgresAppDb>() : sp.GetRequiredService<SqliteAppDb>());
         var keyRing = configuration.GetSection("DataProtection").Get<KeyRingOptions>() ?? new KeyRingOptions();
         // The key ring in the database, so that every instance reads what another encrypted.
         var protection = services.AddDataProtection().SetApplicationName("OutlookFollowUp").PersistKeysToDbContext<AppDb>();
@@ -35,21 +29,22 @@ public static class DataExtensions
         return services;
     }
 
+    private static DatabaseOptions Configured(IServiceProvider services) => services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+
     // Any fixed 64-bit number unlikely to be another application's advisory lock on the same server ("OFUMIGR1").
     private const long MigrationLock = 0x4F46554D49475231;
 
     /// <summary>Brings the database to the latest migration before anything reads it.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        if (!services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Migrate) return;
-        await using var scope = services.CreateAsyncScope();
+        var configured = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (!configured.Migrate) return;
         // Npgsql's migrator finds out whether its history table exists by reading it, so every first start on a new
         // PostgreSQL database logged a failed command as an error (npgsql/efcore.pg#3407). A real failure still ends
         // the start with its own message; only the migrator's log entry is lowered.
-        var options = new DbContextOptionsBuilder<AppDb>(scope.ServiceProvider.GetRequiredService<DbContextOptions<AppDb>>())
-            .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug)))
-            .Options;
-        await using var db = new AppDb(options);
+        await using var db = AppDbProviders.Create(configured.IsPostgres, configured.ConnectionString,
+            o => o.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>())
+                .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug))));
         if (db.Database.IsNpgsql())
         {
             // EF's own migration lock did not keep instances started together on a new database from applying the
@@ -85,7 +80,7 @@ public static class DataExtensions
     /// without it Microsoft.Data.Sqlite retries after sleeping 150 ms, and the sweep's parallel writers lost a third
     /// of a pass that way (the same 30 s limit as the command timeout).
     /// </summary>
-    private sealed class SqliteTuning : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+    internal sealed class SqliteTuning : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
     {
         public static readonly SqliteTuning Instance = new();
         private const string Pragma = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";

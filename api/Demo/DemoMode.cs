@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OutlookFollowUp.Api.Data;
+using OutlookFollowUp.Api.Planning;
 using OutlookFollowUp.Api.Processes;
 using OutlookFollowUp.Api.SignIn;
 using OutlookFollowUp.GraphSandbox;
@@ -99,15 +100,15 @@ public static class DemoMode
         TypedResults.Ok(new DemoToken(LocalTokens.Mint(issuer.Value, TenantId, ObjectId, DemoMailbox.Address, "Alex Rivera", time.GetUtcNow(), TimeSpan.FromHours(1)), 3600));
 
     /// <summary>The demo user's processes and their plans as JSON, without signing in.</summary>
-    public static async Task<Ok<List<ProcessView>>> Processes(AppDb db, IMailboxes mailboxes, TimeProvider time, Spelling.Spelling spelling, CancellationToken ct) =>
-        TypedResults.Ok((await PlanDemoUserAsync(db, mailboxes, time, spelling, ct))
+    public static async Task<Ok<List<ProcessView>>> Processes(AppDb db, UserPlans plans, IMailboxes mailboxes, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok((await PlanDemoUserAsync(db, plans, mailboxes, time, ct))
             .Select(p => new ProcessView(p.Group.Key, p.Plan, UserPlans.Facts(p.Record))).ToList());
 
-    internal static async Task<IReadOnlyList<PlannedProcess>> PlanDemoUserAsync(AppDb db, IMailboxes mailboxes, TimeProvider time, Spelling.Spelling spelling, CancellationToken ct)
+    internal static async Task<IReadOnlyList<PlannedProcess>> PlanDemoUserAsync(AppDb db, UserPlans userPlans, IMailboxes mailboxes, TimeProvider time, CancellationToken ct)
     {
         var user = await db.Users.FirstAsync(u => u.TenantId == TenantId && u.ObjectId == ObjectId, ct);
         if (user.TimeZone is null) return []; // the first sweep has not read the mailbox yet
-        var (plans, _) = await UserPlans.PlanAllAsync(db, mailboxes.For(user), user, time.GetUtcNow(), spelling.Checker, ct);
+        var (plans, _) = await userPlans.PlanAllAsync(mailboxes.For(user), user, time.GetUtcNow(), ct);
         return plans;
     }
 }

@@ -28,9 +28,9 @@ public static class DemoPage
         return Html(http, Page("The plan for the sample interview process (<code>api/samples/scenario.json</code>).", [plan]));
     }
 
-    public static async Task<ContentHttpResult> Show(HttpContext http, Data.AppDb db, SignIn.IMailboxes mailboxes, TimeProvider time, Spelling.Spelling spelling, CancellationToken ct)
+    public static async Task<ContentHttpResult> Show(HttpContext http, Data.AppDb db, Planning.UserPlans userPlans, SignIn.IMailboxes mailboxes, TimeProvider time, CancellationToken ct)
     {
-        var plans = await DemoMode.PlanDemoUserAsync(db, mailboxes, time, spelling, ct);
+        var plans = await DemoMode.PlanDemoUserAsync(db, userPlans, mailboxes, time, ct);
         var intro = plans.Count == 0
             ? "The first sweep is reading the demo mailbox: refresh in a moment."
             : "The demo mailbox of Alex Rivera (a sandbox, served by this server), as the sweep found it. Drafts it wrote are in the sandbox's Drafts folder; "
@@ -75,7 +75,7 @@ public static class DemoPage
         sb.Append("<section><h2>").Append(h.Encode(plan.Process.Company ?? plan.Process.Role ?? "Interview process")).Append("</h2>")
           .Append("<p>As of ").Append(h.Encode(plan.Now.ToString("yyyy-MM-dd HH:mm 'UTC'"))).Append(" &middot; Company: ").Append(h.Encode(plan.Process.Company ?? "unknown")).Append(" &middot; Role: ")
           .Append(h.Encode(plan.Process.Role ?? "unknown")).Append(" &middot; State: <span class=\"s\">")
-          .Append(h.Encode(Processes.UserPlans.Token(plan.Process.State)))
+          .Append(h.Encode(Planning.UserPlans.Token(plan.Process.State)))
           .Append("</span></p><table><thead><tr><th scope=\"col\">When (").Append(h.Encode(plan.TimeZone)).Append(")</th><th scope=\"col\">Step</th><th scope=\"col\">Status</th><th scope=\"col\">Why</th></tr></thead><tbody>");
         foreach (var s in plan.Steps)
         {
@@ -83,7 +83,7 @@ public static class DemoPage
             var to = string.Join(", ", s.Recipients.Select(r => r.Name));
             sb.Append("<tr><td>").Append(h.Encode(s.DueLocal.ToString("ddd yyyy-MM-dd HH:mm"))).Append("</td><td>")
               .Append(h.Encode(what)).Append(to.Length > 0 ? "<br><small>" + h.Encode(to) + "</small>" : "")
-              .Append("</td><td>").Append(h.Encode(Processes.UserPlans.Token(s.Status)))
+              .Append("</td><td>").Append(h.Encode(Planning.UserPlans.Token(s.Status)))
               .Append("</td><td>").Append(h.Encode(s.Reason)).Append("</td></tr>");
         }
         sb.Append("</tbody></table></section>");

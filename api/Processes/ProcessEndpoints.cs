@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using OutlookFollowUp.Api.Data;
+using OutlookFollowUp.Api.Planning;
 using OutlookFollowUp.Api.SignIn;
 using OutlookFollowUp.Engine;
 using OutlookFollowUp.Mailbox;
@@ -19,7 +20,7 @@ public sealed record ProcessListItem(string Key, string State, string? Company, 
 public sealed record WriteResult(WriteReport Writes, ProcessView View);
 
 /// <summary>Everything a pane request needs, resolved by the framework; tests build it themselves.</summary>
-public sealed record PaneServices(HttpContext Http, AppDb Db, IMailboxes Mailboxes, IGraphTokens Tokens, TimeProvider Time, Spelling.Spelling Spelling);
+public sealed record PaneServices(HttpContext Http, AppDb Db, IMailboxes Mailboxes, IGraphTokens Tokens, TimeProvider Time, UserPlans Plans);
 
 public static class ProcessEndpoints
 {
@@ -56,7 +57,7 @@ public static class ProcessEndpoints
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var mailbox = s.Mailboxes.For(user);
         var now = s.Time.GetUtcNow();
-        await UserPlans.RefreshProfileAsync(mailbox, user, now, ct);
+        await s.Plans.RefreshProfileAsync(mailbox, user, now, ct);
         InterviewContext context;
         try
         {
@@ -68,9 +69,9 @@ public static class ProcessEndpoints
         }
         var stored = await s.Db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, ct);
         // The opened event is kept even when it does not look like an interview: the user may say it is one.
-        UserPlans.Upsert(s.Db, user, stored, context.Event with { Id = eventId });
-        var plans = await UserPlans.PlanAsync(s.Db, user, stored.Values.ToList(), context.Messages, now, s.Spelling.Checker, ct);
-        await UserPlans.SaveAsync(s.Db, user, plans, now, ct);
+        s.Plans.Upsert(user, stored, context.Event with { Id = eventId });
+        var plans = await s.Plans.PlanAsync(user, stored.Values.ToList(), context.Messages, now, ct);
+        await s.Plans.SaveAsync(user, plans, now, ct);
         var mine = plans.FirstOrDefault(p => p.Group.Events.Any(e => e.Id == eventId));
         return mine is null
             ? NotFound("This event cannot be planned", "Its start or end could not be read.")
@@ -195,11 +196,11 @@ public static class ProcessEndpoints
         var now = s.Time.GetUtcNow();
         var mailbox = s.Mailboxes.For(user);
         var (plans, mail) = await PlanAsync(s, user, ct, only: processKey);
-        var records = await UserPlans.StepRecordsAsync(s.Db, user, ct);
+        var records = await s.Plans.StepRecordsAsync(user, ct);
         var writes = UserPlans.WritesFor(plans.Where(p => p.Group.Key == processKey).ToList(), records, mail, now, userAsked: true)
             .Where(w => which(w.Write)).ToList();
         // The pane writes under the user's own request; the step keys keep it from doubling what the sweep writes.
-        var report = await UserPlans.WriteAsync(s.Db, mailbox, user, writes, now, _ => Task.FromResult(true), ct);
+        var report = await s.Plans.WriteAsync(mailbox, user, writes, now, _ => Task.FromResult(true), ct);
         // A draft written now is seen in the mail (its key, its version): read again only then. Reminder events and
         // decisions show in the plan from what is stored, so the mail already read serves.
         if (writes.Count > 0) (plans, _) = await PlanAsync(s, user, ct, writes.Any(w => w.Write is NewDraft) ? null : mail, processKey);
@@ -211,9 +212,9 @@ public static class ProcessEndpoints
     {
         var now = s.Time.GetUtcNow();
         var mailbox = s.Mailboxes.For(user);
-        await UserPlans.RefreshProfileAsync(mailbox, user, now, ct);
-        var result = await UserPlans.PlanAllAsync(s.Db, mailbox, user, now, s.Spelling.Checker, ct, mail, only);
-        await UserPlans.SaveAsync(s.Db, user, result.Plans, now, ct);
+        await s.Plans.RefreshProfileAsync(mailbox, user, now, ct);
+        var result = await s.Plans.PlanAllAsync(mailbox, user, now, ct, mail, only);
+        await s.Plans.SaveAsync(user, result.Plans, now, ct);
         return result;
     }
 

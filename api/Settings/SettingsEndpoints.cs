@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using OutlookFollowUp.Api.Planning;
 using OutlookFollowUp.Api.Processes;
 using OutlookFollowUp.Api.SignIn;
 using OutlookFollowUp.Engine;

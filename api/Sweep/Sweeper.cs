@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OutlookFollowUp.Api.Data;
-using OutlookFollowUp.Api.Processes;
+using OutlookFollowUp.Api.Planning;
 using OutlookFollowUp.Api.SignIn;
 using OutlookFollowUp.Mailbox;
 
@@ -23,7 +23,7 @@ public enum UserOutcome { Idle, Planned, SignInNeeded, Failed, LeaseLost }
 /// Makes every due mailbox match its plans: pull changes (one request when nothing changed), replan what changed or
 /// what time moved on, write what is due. Any number of instances can run passes at once over one database.
 /// </summary>
-public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, Spelling.Spelling spelling, IOptions<SweepOptions> options,
+public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, IOptions<SweepOptions> options,
     TimeProvider time, ILogger<Sweeper> log)
 {
     /// <summary>This instance's name on the leases it holds.</summary>
@@ -76,7 +76,7 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
         var writes = WriteReport.None;
         try
         {
-            (outcome, writes) = await SweepAsync(db, mailboxes.For(user), user, now, cancellationToken);
+            (outcome, writes) = await SweepAsync(db, scope.ServiceProvider.GetRequiredService<UserPlans>(), mailboxes.For(user), user, now, cancellationToken);
             user.LastError = null;
             user.Failures = 0;
             user.NextSweepUtc = (now + o.Interval).UtcDateTime;
@@ -126,10 +126,10 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
         return await Leases.ReleaseAsync(db, id, Owner, CancellationToken.None) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
     }
 
-    private async Task<(UserOutcome, WriteReport)> SweepAsync(AppDb db, IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(UserOutcome, WriteReport)> SweepAsync(AppDb db, UserPlans plans, IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        await UserPlans.RefreshProfileAsync(mailbox, user, now, cancellationToken);
+        await plans.RefreshProfileAsync(mailbox, user, now, cancellationToken);
         // Graph's calendarView delta keeps the window it began with: a link months old no longer sees interviews booked
         // past its end. The calendar feed starts over (one full read of the window) once its window has moved by a quarter.
         if (user.CalendarWindowUtc is not { } began || now.UtcDateTime - began > TimeSpan.FromDays(o.CalendarDays / 4.0))
@@ -137,7 +137,7 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
         var first = user.CalendarDeltaLink is null;
         var changes = await mailbox.SyncAsync(new SyncState(user.CalendarDeltaLink, user.InboxDeltaLink, user.SentDeltaLink),
             now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), cancellationToken);
-        var changed = await UserPlans.IngestAsync(db, user, changes, cancellationToken) || first || changes.Resynced;
+        var changed = await plans.IngestAsync(user, changes, cancellationToken) || first || changes.Resynced;
         user.CalendarDeltaLink = changes.State.CalendarDeltaLink;
         if (first) user.CalendarWindowUtc = now.UtcDateTime;
         user.InboxDeltaLink = changes.State.InboxDeltaLink;
@@ -148,12 +148,12 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, S
         await db.SaveChangesAsync(cancellationToken);
         if (user.WakeUtc is null || user.WakeUtc > now.UtcDateTime) return (UserOutcome.Idle, WriteReport.None);
 
-        var (plans, mail) = await UserPlans.PlanAllAsync(db, mailbox, user, now, spelling.Checker, cancellationToken);
-        var records = await UserPlans.StepRecordsAsync(db, user, cancellationToken);
-        var writes = UserPlans.WritesFor(plans, records, mail, now, userAsked: false);
-        var report = await UserPlans.WriteAsync(db, mailbox, user, writes, now,
+        var (planned, mail) = await plans.PlanAllAsync(mailbox, user, now, cancellationToken);
+        var records = await plans.StepRecordsAsync(user, cancellationToken);
+        var writes = UserPlans.WritesFor(planned, records, mail, now, userAsked: false);
+        var report = await plans.WriteAsync(mailbox, user, writes, now,
             ct => Leases.RenewAsync(db, user.Id, Owner, time.GetUtcNow().UtcDateTime, o.Lease, ct), cancellationToken);
-        await UserPlans.SaveAsync(db, user, plans, now, cancellationToken);
+        await plans.SaveAsync(user, planned, now, cancellationToken);
         return (UserOutcome.Planned, report);
     }
 }

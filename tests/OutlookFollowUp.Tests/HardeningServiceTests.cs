@@ -184,7 +184,7 @@ public class HardeningServiceTests
             AvailableFromUtc = A.Utc("2026-03-12T17:00:00Z"), DueUtc = A.Utc("2026-03-12T17:00:00Z"), DueLocal = new DateTime(2026, 3, 12, 17, 0, 0),
             Mail = new MailDraft("Re: Your application", "<p>x</p>", "x", "AAMkAGI2TAAA="),
         };
-        var detail = Api.Processes.UserPlans.AuditDetail(step, "Graph answered 400");
+        var detail = Api.Planning.UserPlans.AuditDetail(step, "Graph answered 400");
         Assert.Equal("R6, replying to message AAMkAGI2TAAA= (Graph answered 400)", detail);
     }
 }

@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using OutlookFollowUp.Api.Data;
-using OutlookFollowUp.Api.Processes;
+using OutlookFollowUp.Api.Planning;
 
 namespace OutlookFollowUp.Tests;
 
 /// <summary>What the sweep saves, when the pane changes the same user at the same moment (on both providers).</summary>
 public sealed class SweepStoreTests
 {
+    private static readonly Api.Spelling.Spelling NoSpelling = new(null, "not needed to save a plan");
     private static readonly DateTime PassStart = new(2026, 11, 20, 15, 0, 0, DateTimeKind.Utc);
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
@@ -38,7 +39,7 @@ public sealed class SweepStoreTests
         // settings that has nothing scheduled: alone, it would sleep until the next change.
         user.WakeUtc = PassStart;
         await sweep.SaveChangesAsync();
-        await UserPlans.SaveAsync(sweep, user, [], new DateTimeOffset(PassStart), CancellationToken.None);
+        await new UserPlans(sweep, NoSpelling).SaveAsync(user, [], new DateTimeOffset(PassStart), CancellationToken.None);
 
         await using var check = TestDatabases.Context(provider, connection);
         var saved = await check.Users.SingleAsync(u => u.Id == id);
@@ -56,7 +57,7 @@ public sealed class SweepStoreTests
         db.Users.Add(user);
         await db.SaveChangesAsync();
 
-        await UserPlans.SaveAsync(db, user, [], new DateTimeOffset(PassStart), CancellationToken.None);
+        await new UserPlans(db, NoSpelling).SaveAsync(user, [], new DateTimeOffset(PassStart), CancellationToken.None);
 
         await using var check = TestDatabases.Context(provider, connection);
         Assert.Null((await check.Users.SingleAsync(u => u.Id == user.Id)).WakeUtc);
@@ -73,7 +74,7 @@ public sealed class SweepStoreTests
         db.Users.Add(user);
         await db.SaveChangesAsync();
 
-        await UserPlans.SaveAsync(db, user, [], new DateTimeOffset(PassStart), CancellationToken.None);
+        await new UserPlans(db, NoSpelling).SaveAsync(user, [], new DateTimeOffset(PassStart), CancellationToken.None);
 
         await using var check = TestDatabases.Context(provider, connection);
         Assert.Equal(ahead, (await check.Users.SingleAsync(u => u.Id == user.Id)).WakeUtc);

@@ -4,7 +4,7 @@ using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.Engine;
 using OutlookFollowUp.Mailbox;
 
-namespace OutlookFollowUp.Api.Processes;
+namespace OutlookFollowUp.Api.Planning;
 
 /// <summary>One process as planned now: its events, what the user said of it, and the engine's plan.</summary>
 public sealed record PlannedProcess(ProcessGroup Group, ProcessRecord Record, Plan Plan);
@@ -17,10 +17,11 @@ public sealed record WriteReport(int Created, int AlreadyThere, int Withdrawn, i
 }
 
 /// <summary>
-/// The work shared by the sweep and the pane: keep a user's interview events, plan each process with the mail read
-/// fresh from the mailbox (never stored), and make the mailbox match the plan.
+/// The work shared by the sweep, the pane, the demo and settings: keep a user's interview events, plan each process
+/// with the mail read fresh from the mailbox (never stored), and make the mailbox match the plan. Scoped: one per
+/// request or per mailbox of a sweep pass, on that scope's database context.
 /// </summary>
-public static class UserPlans
+public sealed class UserPlans(AppDb db, Spelling.Spelling spelling)
 {
     /// <summary>How far back the mail of a process is read, before its first interview.</summary>
     private static readonly TimeSpan MailLead = TimeSpan.FromDays(14);
@@ -34,7 +35,7 @@ public static class UserPlans
     };
 
     /// <summary>Reads the user's name, zone and working hours from the mailbox when never read or a day old.</summary>
-    public static async Task RefreshProfileAsync(IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task RefreshProfileAsync(IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (user.ProfileReadUtc is { } read && read >= now.UtcDateTime.AddDays(-1)) return;
         SetProfile(user, await mailbox.GetUserAsync(cancellationToken), now);
@@ -63,7 +64,7 @@ public static class UserPlans
     /// Keeps the events that are, or may be, interviews (or that the user says are), drops removed ones, and says
     /// whether anything the plans read has changed: an interview event, or mail from or to a process's people.
     /// </summary>
-    public static async Task<bool> IngestAsync(AppDb db, UserRecord user, SyncChanges changes, CancellationToken cancellationToken)
+    public async Task<bool> IngestAsync(UserRecord user, SyncChanges changes, CancellationToken cancellationToken)
     {
         var profile = Profile(user);
         var stored = await db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, cancellationToken);
@@ -86,7 +87,7 @@ public static class UserPlans
                 changed = true;
                 continue;
             }
-            Upsert(db, user, stored, e);
+            Upsert(user, stored, e);
             changed = true;
         }
         if (changed || changes.Messages.Count == 0) return changed;
@@ -103,7 +104,7 @@ public static class UserPlans
         });
     }
 
-    public static void Upsert(AppDb db, UserRecord user, Dictionary<string, EventRecord> stored, GraphEvent e)
+    public void Upsert(UserRecord user, Dictionary<string, EventRecord> stored, GraphEvent e)
     {
         var json = JsonSerializer.Serialize(e, PlanJson.Options);
         var start = StartOf(e);
@@ -142,8 +143,8 @@ public static class UserPlans
     /// round trip (unless <paramref name="mail"/> was just read), and returns that mail too: the writes need its versions.
     /// </summary>
     /// <param name="only">Plan this process alone (the others keep their last plan); null: every process.</param>
-    public static async Task<(IReadOnlyList<PlannedProcess> Plans, IReadOnlyList<GraphMessage> Mail)> PlanAllAsync(AppDb db, IMailboxGateway mailbox,
-        UserRecord user, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken, IReadOnlyList<GraphMessage>? mail = null,
+    public async Task<(IReadOnlyList<PlannedProcess> Plans, IReadOnlyList<GraphMessage> Mail)> PlanAllAsync(IMailboxGateway mailbox,
+        UserRecord user, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyList<GraphMessage>? mail = null,
         string? only = null)
     {
         var events = await db.Events.Where(e => e.UserId == user.Id).ToListAsync(cancellationToken);
@@ -151,8 +152,8 @@ public static class UserPlans
         var since = new DateTimeOffset(events.Min(e => e.StartUtc), TimeSpan.Zero) - MailLead;
         if (since > now - MailLead) since = now - MailLead;
         if (since < now.AddDays(-400)) since = now.AddDays(-400);
-        mail ??= await mailbox.ReadMailAsync(since, await MayBeFromEmployerAsync(db, user, events, cancellationToken), cancellationToken);
-        return (await PlanAsync(db, user, events, mail, now, spell, cancellationToken, only), mail);
+        mail ??= await mailbox.ReadMailAsync(since, await MayBeFromEmployerAsync(user, events, cancellationToken), cancellationToken);
+        return (await PlanAsync(user, events, mail, now, cancellationToken, only), mail);
     }
 
     /// <summary>
@@ -161,7 +162,7 @@ public static class UserPlans
     /// engine reads bodies only of what its employer side matches, which this contains; the rest of the mail is read
     /// as headers (who, when, which thread, which step key).
     /// </summary>
-    private static async Task<Func<GraphMessage, bool>> MayBeFromEmployerAsync(AppDb db, UserRecord user, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    private async Task<Func<GraphMessage, bool>> MayBeFromEmployerAsync(UserRecord user, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         var facts = await db.Processes.Where(p => p.UserId == user.Id).Select(p => p.FactsJson).ToListAsync(cancellationToken);
         var people = PeopleOf(events, facts.Select(f => Read<UserFacts>(f)?.ContactPerson?.Address));
@@ -177,8 +178,8 @@ public static class UserPlans
         };
     }
 
-    public static async Task<IReadOnlyList<PlannedProcess>> PlanAsync(AppDb db, UserRecord user, IReadOnlyList<EventRecord> events,
-        IReadOnlyList<GraphMessage> mail, DateTimeOffset now, ISpellChecker? spell, CancellationToken cancellationToken, string? only = null)
+    public async Task<IReadOnlyList<PlannedProcess>> PlanAsync(UserRecord user, IReadOnlyList<EventRecord> events,
+        IReadOnlyList<GraphMessage> mail, DateTimeOffset now, CancellationToken cancellationToken, string? only = null)
     {
         var profile = Profile(user);
         var settings = Settings(user);
@@ -212,7 +213,7 @@ public static class UserPlans
                 {
                     Now = now, User = profile, Settings = settings, Facts = facts, ProcessId = group.Key,
                     Events = [.. group.Events, .. ours], Messages = mail, CompanyHistory = history, Written = written,
-                }, spell, cancellationToken);
+                }, spelling.Checker, cancellationToken);
                 result.Add(new PlannedProcess(group, record, plan));
             }
             catch (PlanInputException)
@@ -255,13 +256,13 @@ public static class UserPlans
     /// Records the intent, writes, and records the outcome with an audit line each. The intent is saved first: if the
     /// process dies between the write and the record, the next attempt looks the key up instead of writing twice.
     /// </summary>
-    public static async Task<WriteReport> WriteAsync(AppDb db, IMailboxGateway mailbox, UserRecord user,
+    public async Task<WriteReport> WriteAsync(IMailboxGateway mailbox, UserRecord user,
         IReadOnlyList<(PlannedProcess Process, PlanStep Step, MailboxWrite Write)> writes, DateTimeOffset now,
         Func<CancellationToken, Task<bool>> stillMine, CancellationToken cancellationToken)
     {
         if (writes.Count == 0) return WriteReport.None;
-        var records = await StepRecordsAsync(db, user, cancellationToken);
-        foreach (var (p, step, _) in writes) Record(db, user, records, p.Group.Key, step).AttemptedUtc = now.UtcDateTime;
+        var records = await StepRecordsAsync(user, cancellationToken);
+        foreach (var (p, step, _) in writes) Record(user, records, p.Group.Key, step).AttemptedUtc = now.UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         // Another instance may have taken this user over (a lease that ran out): then it writes, not us.
         if (!await stillMine(cancellationToken)) throw new LeaseLostException();
@@ -323,10 +324,10 @@ public static class UserPlans
         return error is null ? detail : $"{detail} ({error})";
     }
 
-    public static Task<Dictionary<string, StepRecord>> StepRecordsAsync(AppDb db, UserRecord user, CancellationToken cancellationToken) =>
+    public Task<Dictionary<string, StepRecord>> StepRecordsAsync(UserRecord user, CancellationToken cancellationToken) =>
         db.Steps.Where(s => s.UserId == user.Id).ToDictionaryAsync(s => s.Key, cancellationToken);
 
-    private static StepRecord Record(AppDb db, UserRecord user, Dictionary<string, StepRecord> records, string processKey, PlanStep step)
+    private StepRecord Record(UserRecord user, Dictionary<string, StepRecord> records, string processKey, PlanStep step)
     {
         if (!records.TryGetValue(step.Key, out var record))
         {
@@ -344,9 +345,9 @@ public static class UserPlans
     /// Keeps each process's summary and steps, and when the user's plans next change by time alone: the sweep replans
     /// then, or daily while a process is open (a thank-you withdrawn after a week, a follow-up once the date passed).
     /// </summary>
-    public static async Task SaveAsync(AppDb db, UserRecord user, IReadOnlyList<PlannedProcess> plans, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task SaveAsync(UserRecord user, IReadOnlyList<PlannedProcess> plans, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var records = await StepRecordsAsync(db, user, cancellationToken);
+        var records = await StepRecordsAsync(user, cancellationToken);
         DateTimeOffset? wake = null;
         foreach (var p in plans)
         {
@@ -361,7 +362,7 @@ public static class UserPlans
             r.NextStepKind = next is null ? null : Token(next.Kind);
             r.NextStepDueUtc = next?.DueUtc.UtcDateTime;
             r.UpdatedUtc = now.UtcDateTime;
-            foreach (var step in plan.Steps) Record(db, user, records, p.Group.Key, step);
+            foreach (var step in plan.Steps) Record(user, records, p.Group.Key, step);
             var later = plan.Steps.Where(s => s.Status == StepStatus.Scheduled && s.AvailableFromUtc > now).Select(s => s.AvailableFromUtc).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
             if (plan.Process.State is not (ProcessState.NotInterview or ProcessState.MovedOn) && later > now.AddDays(1)) later = now.AddDays(1);
             if (later != DateTimeOffset.MaxValue && (wake is null || later < wake)) wake = later;
@@ -383,6 +384,11 @@ public static class UserPlans
 
     /// <summary>An enum as the JSON names it ("needs-review"), so the database, the page and the API speak alike.</summary>
     public static string Token<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value, PlanJson.Options).Trim('"');
+}
+
+public static class PlanningExtensions
+{
+    public static IServiceCollection AddUserPlans(this IServiceCollection services) => services.AddScoped<UserPlans>();
 }
 
 /// <summary>This instance no longer holds the user's lease: another one has taken over, and does the work.</summary>
