@@ -7,17 +7,20 @@ using OutlookFollowUp.Api.Planning;
 using OutlookFollowUp.Api.Plans;
 using OutlookFollowUp.Api.Problems;
 using OutlookFollowUp.Api.Processes;
+using OutlookFollowUp.Api.Reading;
 using OutlookFollowUp.Api.Settings;
 using OutlookFollowUp.Api.SignIn;
 using OutlookFollowUp.Api.Spelling;
 using OutlookFollowUp.Api.Sweep;
 
 // Verbs: `plan FILE` prints the engine's plan for a scenario (no host); `manifest` writes the Outlook manifest;
-// `sweep --once` runs one pass of the sweep.
+// `sweep --once` runs one pass of the sweep; `reader train|score` trains and measures the mail reader.
 if (PlanCommand.Handles(args))
     return PlanCommand.Run(args, Console.In, Console.Out, Console.Error);
 if (ManifestCommand.Handles(args))
     return ManifestCommand.Run(args, Console.Out, Console.Error);
+if (ReaderCommand.Handles(args))
+    return ReaderCommand.Run(args, Console.Out, Console.Error);
 DateTimeOffset? sweepAt = null;
 var sweepOnce = SweepCommand.Handles(args);
 if (sweepOnce)
@@ -47,6 +50,7 @@ builder.AddDemo(mode);
 builder.Services.AddProblemHandling();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSpelling();
+builder.Services.AddReading();
 builder.Services.AddUserPlans();
 builder.Services.ConfigurePlanJson();
 builder.Services.AddSweep(builder.Configuration);

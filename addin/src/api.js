@@ -47,5 +47,6 @@ export function createApi(getToken) {
     draftNow: (key) => call('POST', `${process(key)}/drafts`),
     accept: (key, step) => call('POST', `${process(key)}/reminders/${encodeURIComponent(step)}/accept`),
     dismiss: (key, step) => call('POST', `${process(key)}/reminders/${encodeURIComponent(step)}/dismiss`),
+    correct: (key, messageId, reading) => call('PUT', `${process(key)}/replies/${encodeURIComponent(messageId)}`, { class: reading }),
   };
 }

@@ -112,6 +112,14 @@ function handlers(fromList) {
     }),
     accept: (step) => act(async () => showPlan((await api.accept(key(), step)).view, 'Added to your calendar.'))(),
     dismiss: (step) => act(async () => showPlan((await api.dismiss(key(), step)).view, 'Reminder dismissed.'))(),
+    correct: (messageId, reading) => act(async () => {
+      const result = await api.correct(key(), messageId, reading);
+      const { created, withdrawn } = result.writes;
+      const notes = ['Saved. The plan below follows what you said.'];
+      if (created) notes.push(created === 1 ? 'One new draft is in your Drafts folder.' : `${created} new drafts are in your Drafts folder.`);
+      if (withdrawn) notes.push(withdrawn === 1 ? 'One draft that no longer fits was withdrawn.' : `${withdrawn} drafts that no longer fit were withdrawn.`);
+      showPlan(result.view, notes.join(' '));
+    })(),
     markInterview: (yes) => act(async () => showPlan(await api.saveFacts(key(), { ...current.facts, isInterview: yes }), 'Saved.'))(),
     saveFacts: (facts) => act(async () => {
       try {

@@ -5,13 +5,19 @@ import { when, day, inDays } from './dates.js';
 const STATES = {
   'not-interview': 'Not an interview', maybe: 'Maybe an interview', upcoming: 'Interview coming up', 'thank-you': 'Thank-you notes due',
   waiting: 'Waiting for their answer', 'following-up': 'Following up', paused: 'Paused', 'next-round': 'Next round',
-  offer: 'Offer', rejected: 'Not selected', 'moved-on': 'Moved on',
+  offer: 'Offer', rejected: 'Not selected', 'moved-on': 'Moved on', 'on-hold': 'Role on hold',
 };
 const KINDS = {
   'thank-you': 'Thank-you note', 'follow-up': 'Follow-up', 'rejection-reply': 'Reply to their decision', 'keep-searching': 'Move on',
   'connect-linkedin': 'Connect on LinkedIn', 'alert-references': 'Alert your references', 'prepare-next-round': 'Prepare the next round',
-  'send-thank-you': 'Send your thank-you notes', 'stay-in-touch': 'Stay in touch',
+  'send-thank-you': 'Send your thank-you notes', 'stay-in-touch': 'Stay in touch', call: 'Call them',
+  'ask-recommendation': 'Ask for a recommendation', 'answer-offer': 'Answer the offer',
 };
+// What an employer's message can be read as, in the words the user corrects it with.
+const READINGS = [
+  ['rejection', 'A rejection'], ['other', 'Not a rejection (no outcome)'], ['in-process', 'Still in process'], ['offer', 'An offer'],
+  ['next-round', 'Next round'], ['on-hold', 'The role is on hold'], ['references', 'Asks for references'], ['auto-reply', 'An automatic reply'],
+];
 const CHANNELS = [['', 'Not said'], ['email', 'By email'], ['phone', 'By phone (they will call)'], ['person', 'Through a named person'], ['wait', 'Wait for them']];
 
 export const stateLabel = (state) => STATES[state] ?? state;
@@ -96,6 +102,36 @@ function detection(plan, on) {
       state === 'maybe' ? h('button', { 'data-key': 'not-interview', onclick: () => on.markInterview(false) }, 'No, it is not') : null));
 }
 
+/** A reading the product is not sure of: one question, one tap to confirm or to say it is not so. */
+function question(plan, on) {
+  const q = plan.process.question;
+  if (!q || !q.messageId) return null;
+  return h('section', { className: 'notice', 'aria-labelledby': 'question-title' },
+    h('h2', { id: 'question-title' }, q.text),
+    h('p', { className: 'why' }, 'Their latest message may say so, but OutlookFollowUp is not sure. Follow-ups wait for your answer.'),
+    h('div', { className: 'actions' },
+      h('button', { className: 'primary', 'data-key': 'answer-yes', onclick: () => on.correct(q.messageId, q.class) }, 'Yes'),
+      h('button', { 'data-key': 'answer-no', onclick: () => on.correct(q.messageId, 'other') }, 'No, not that')));
+}
+
+/** Every employer message since the interview, as it was read; the user corrects a reading in one choice. */
+function readings(plan, on) {
+  const replies = (plan.process.replies ?? []).filter((r) => r.messageId);
+  if (!replies.length) return null;
+  return h('section', { 'aria-labelledby': 'replies-title' },
+    h('h2', { id: 'replies-title' }, 'What they wrote'),
+    h('ul', { className: 'items' }, replies.map((r, i) => {
+      const label = `What the message of ${day(r.receivedUtc)} from ${r.from} is`;
+      const choice = h('select', { id: `reading-${i}`, 'data-key': `reading-${i}`, 'aria-label': label, onchange: (e) => on.correct(r.messageId, e.target.value) },
+        READINGS.map(([value, text]) => h('option', { value, selected: r.class === value }, text)));
+      const by = r.readBy === 'you' ? 'as you said' : r.sure ? 'read with confidence' : 'not sure';
+      return h('li', { 'data-reply': r.messageId },
+        h('div', { className: 'row' }, h('span', { className: 'name' }, r.from), h('span', { className: 'badge' }, day(r.receivedUtc))),
+        h('p', { className: 'sub' }, `${READINGS.find(([v]) => v === r.class)?.[1] ?? r.class} (${by})`),
+        choice);
+    })));
+}
+
 function factsForm(view, on) {
   const facts = view.facts ?? {};
   const people = [];
@@ -162,6 +198,7 @@ export function plan(view, on, message) {
       h('p', { className: 'sub' }, stateLabel(p.process.state))),
     message ? h('p', { className: 'saved', role: 'status' }, message) : null,
     detection(p, on),
+    question(p, on),
     thankYous.length ? h('section', { 'aria-labelledby': 'ty-title' },
       h('h2', { id: 'ty-title' }, 'Thank-you notes'),
       h('ul', { className: 'items' }, thankYous.map((s) => mailItem(s, on)))) : null,
@@ -174,6 +211,7 @@ export function plan(view, on, message) {
       h('h2', { id: 'rem-title' }, 'Suggested reminders'),
       h('ul', { className: 'items' }, reminders.map((s) => reminderItem(s, on)))) : null,
     spelling(steps),
+    on.correct ? readings(p, on) : null,
     p.process.state === 'not-interview' ? null : factsForm(view, on),
     on.backToList ? h('p', {}, h('button', { className: 'link', 'data-key': 'all', onclick: on.backToList }, 'All your interview processes')) : null,
   ];

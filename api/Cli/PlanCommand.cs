@@ -28,11 +28,13 @@ public static class PlanCommand
             return BadInput;
         }
         var spelling = Spelling.Spelling.Open(new SpellingOptions());
+        var reading = Reading.Reading.Open(new Reading.ReaderOptions());
         try
         {
-            var plan = Planner.Build(PlanJson.ReadScenario(json), spelling.Checker);
+            var plan = Planner.Build(PlanJson.ReadScenario(json), spelling.Checker, CancellationToken.None, reading.Reader);
             stdout.WriteLine(PlanJson.Write(plan));
             if (spelling.UnavailableBecause is { } why) stderr.WriteLine($"note: spell check unavailable: {why}");
+            if (reading.UnavailableBecause is { } unread) stderr.WriteLine($"note: mail reader unavailable, the rules read employer mail: {unread}");
             return 0;
         }
         catch (PlanInputException e)

@@ -97,6 +97,19 @@ public sealed class AuditRecord
     public required string Detail { get; set; }
 }
 
+/// <summary>
+/// What the user said an employer's message is (a correction of its reading): the message id, the class, and the
+/// message's sentence vector so that it reads later messages like it the same way. Never the message's text.
+/// </summary>
+public sealed class CorrectionRecord
+{
+    public Guid UserId { get; set; }
+    public required string MessageId { get; set; }
+    public required string Class { get; set; }
+    public byte[]? Vector { get; set; }
+    public DateTime CreatedUtc { get; set; }
+}
+
 /// <summary>MSAL's token cache for one key, encrypted with Data Protection.</summary>
 public sealed class TokenCacheRecord
 {
@@ -117,6 +130,7 @@ public class AppDb(DbContextOptions options) : DbContext(options), IDataProtecti
     public DbSet<StepRecord> Steps => Set<StepRecord>();
     public DbSet<AuditRecord> Audit => Set<AuditRecord>();
     public DbSet<TokenCacheRecord> TokenCache => Set<TokenCacheRecord>();
+    public DbSet<CorrectionRecord> Corrections => Set<CorrectionRecord>();
     /// <summary>The Data Protection key ring, shared by every instance through the database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -155,6 +169,11 @@ public class AppDb(DbContextOptions options) : DbContext(options), IDataProtecti
         {
             e.ToTable("Audit");
             e.HasIndex(x => new { x.UserId, x.AtUtc });
+        });
+        model.Entity<CorrectionRecord>(e =>
+        {
+            e.ToTable("Corrections");
+            e.HasKey(x => new { x.UserId, x.MessageId });
         });
         model.Entity<TokenCacheRecord>(e =>
         {

@@ -13,13 +13,13 @@ public static class DemoPage
 {
     public static RouteHandlerBuilder MapSamplePage(this IEndpointRouteBuilder app) => app.MapGet("/", Sample).ExcludeFromDescription();
 
-    public static Results<ContentHttpResult, ProblemHttpResult> Sample(HttpContext http, Spelling.Spelling spelling)
+    public static Results<ContentHttpResult, ProblemHttpResult> Sample(HttpContext http, Spelling.Spelling spelling, Reading.Reading reading)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "samples", "scenario.json");
         Plan plan;
         try
         {
-            plan = Planner.Build(PlanJson.ReadScenario(File.ReadAllText(path)), spelling.Checker);
+            plan = Planner.Build(PlanJson.ReadScenario(File.ReadAllText(path)), spelling.Checker, http.RequestAborted, reading.Reader);
         }
         catch (Exception e) when (e is IOException or PlanInputException)
         {

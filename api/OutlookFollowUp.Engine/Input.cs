@@ -167,6 +167,8 @@ public sealed record PlanInput
     public CompanyHistory? CompanyHistory { get; init; }
     /// <summary>What the product recorded writing, to tell the user's edits from its own.</summary>
     public IReadOnlyList<RecordedWrite>? Written { get; init; }
+    /// <summary>What the user said employer messages are (message id -> class): a correction overrides any reading.</summary>
+    public IReadOnlyDictionary<string, ReplyClass>? Corrections { get; init; }
 }
 
 /// <summary>A mailbox item the product wrote for a step, as it was right after the write.</summary>

@@ -55,6 +55,8 @@ public enum ReplyClass
     [JsonStringEnumMemberName("references")] References,
     [JsonStringEnumMemberName("auto-reply")] AutoReply,
     [JsonStringEnumMemberName("other")] Other,
+    /// <summary>The role is frozen, paused or cancelled: no verdict on the candidate, no more follow-ups.</summary>
+    [JsonStringEnumMemberName("on-hold")] OnHold,
 }
 
 /// <summary>Where the process stands, as the pane summarizes it.</summary>
@@ -72,6 +74,8 @@ public enum ProcessState
     [JsonStringEnumMemberName("offer")] Offer,
     [JsonStringEnumMemberName("rejected")] Rejected,
     [JsonStringEnumMemberName("moved-on")] MovedOn,
+    /// <summary>The employer put the role on hold: no more follow-ups, a stay-in-touch reminder.</summary>
+    [JsonStringEnumMemberName("on-hold")] OnHold,
 }
 
 /// <summary>The plan for one interview process: same input and instant, same plan.</summary>
@@ -95,15 +99,24 @@ public sealed record ProcessSummary
     public string? Role { get; init; }
     public DecisionDate? DecisionDate { get; init; }
     public EmployerReply? LastReply { get; init; }
+    /// <summary>Every employer message since the interview, with what it was read as: the pane lets the user correct each.</summary>
+    public IReadOnlyList<EmployerReply> Replies { get; init; } = [];
+    /// <summary>A reading the product is not sure of and will not act on alone: the pane asks it.</summary>
+    public ReadingQuestion? Question { get; init; }
     public IReadOnlyList<Round> Rounds { get; init; } = [];
 }
+
+/// <summary>"Did Northwind turn you down?": one question about one message, answered with a correction.</summary>
+public sealed record ReadingQuestion(string? MessageId, ReplyClass Class, double Probability, string Text);
 
 public sealed record Detection(DetectionVerdict Verdict, IReadOnlyList<string> Reasons);
 
 /// <summary>The date the employer said they would decide by, and where it was read.</summary>
 public sealed record DecisionDate(DateOnly Date, string Source, string? Phrase);
 
-public sealed record EmployerReply(string? MessageId, ReplyClass Class, DateTimeOffset ReceivedUtc, string From, DateOnly? NewDate);
+/// <summary>An employer's message as it was read: its class (what every tool reads), and beside it how likely, why, and by whom.</summary>
+public sealed record EmployerReply(string? MessageId, ReplyClass Class, DateTimeOffset ReceivedUtc, string From, DateOnly? NewDate,
+    double Probability = 1, string? Reason = null, string ReadBy = "rules", bool Sure = true);
 
 /// <summary>One interview day: the events on it and the people met.</summary>
 public sealed record Round(DateOnly Date, DateTimeOffset StartUtc, DateTimeOffset EndUtc, IReadOnlyList<string> EventIds, IReadOnlyList<Person> Interviewers, bool IsFinal);

@@ -5,12 +5,16 @@ public static class Planner
 {
     public const string EngineVersion = "1";
 
+    /// <summary>How many of a process's latest employer messages the learned reader reads in one plan; older ones, the rules.</summary>
+    public const int MaxModelReadings = 20;
+
     /// <summary>Plans one interview process. Same input, same plan. Throws <see cref="PlanInputException"/> on bad input.</summary>
     /// <param name="input">Everything the plan depends on, the instant included.</param>
     /// <param name="spellChecker">The spell checker for the user's own words; none: no spelling review.</param>
     /// <param name="cancellationToken">Stops the work when its caller has gone (a closed request).</param>
-    public static Plan Build(PlanInput input, ISpellChecker? spellChecker = null, CancellationToken cancellationToken = default) =>
-        new PlanBuilder(input, spellChecker, cancellationToken).Build();
+    /// <param name="reader">The learned reader of employer mail; none: the pattern rules read it.</param>
+    public static Plan Build(PlanInput input, ISpellChecker? spellChecker = null, CancellationToken cancellationToken = default, IMailReader? reader = null) =>
+        new PlanBuilder(input, spellChecker, cancellationToken, reader).Build();
 }
 
 internal sealed class PlanBuilder
@@ -36,11 +40,14 @@ internal sealed class PlanBuilder
 
     private readonly CancellationToken _cancel;
 
-    public PlanBuilder(PlanInput input, ISpellChecker? spell, CancellationToken cancellationToken = default)
+    private readonly IMailReader? _reader;
+
+    public PlanBuilder(PlanInput input, ISpellChecker? spell, CancellationToken cancellationToken = default, IMailReader? reader = null)
     {
         _cancel = cancellationToken;
         _in = input;
         _spell = spell;
+        _reader = reader;
         RejectNullEntries(input);
         if (input.Now == default) throw new PlanInputException("'now' is missing: the instant to plan for");
         _now = Sane(input.Now, "now");
@@ -93,10 +100,14 @@ internal sealed class PlanBuilder
         var decision = DecisionDate(interviews, fromEmployer);
         var context = new DraftContext(_facts.Role, company, Signature(), decision is { } dd && dd.Date >= chain.Round.Date ? dd : null, _facts.FitLine);
 
-        var replies = fromEmployer.Where(m => m.At > chain.Round.EndUtc && m.At <= _now)
-            .Select(m => new Reply(m, ReplyClassifier.Classify(m.Message, _cal.LocalDate(m.At), _cal))).ToList();
+        var since = fromEmployer.Where(m => m.At > chain.Round.EndUtc && m.At <= _now).ToList();
+        // The learned reader reads the latest messages only: its cost is per message, and a scenario or a mailbox may
+        // hold thousands; older ones are read by the rules.
+        var replies = since.Select((m, i) => new Reply(m, ReplyClassifier.Classify(m.Message, _cal.LocalDate(m.At), _cal,
+            i >= since.Count - Planner.MaxModelReadings ? _reader : null, Corrected(m.Message.Id), _cancel))).ToList();
         var answers = replies.Where(r => r.Reading.Class != ReplyClass.AutoReply).ToList();
-        var rejection = answers.FirstOrDefault(r => r.Reading.Class == ReplyClass.Rejection);
+        // Only a rejection the product is sure of (or the user confirmed) withdraws everything and drafts the reply.
+        var rejection = answers.FirstOrDefault(r => r.Reading is { Class: ReplyClass.Rejection, Sure: true });
         var last = answers.LastOrDefault();
 
         foreach (var round in rounds) ThankYous(round, rounds, context, byKey, mine, rejection);
@@ -106,6 +117,7 @@ internal sealed class PlanBuilder
         FollowUpChain(chain, contact, context, byKey, eventByKey, mine, replies, last);
         ReminderFromReply(chain, last, context, eventByKey);
         if (rejection is not null) Rejected(chain, rejection, contact, context, byKey, mine, eventByKey);
+        else if (last is { Reading: { Class: ReplyClass.OnHold, Sure: true } } held) OnHold(chain, held, contact, context, eventByKey);
         NextRounds(rounds, context, eventByKey);
         if (_facts.MutualConnection is { Address: { Length: > 0 } } mutual)
         {
@@ -125,7 +137,9 @@ internal sealed class PlanBuilder
             Company = company,
             Role = _facts.Role,
             DecisionDate = decision,
-            LastReply = last is null ? null : new EmployerReply(last.Mail.Message.Id, last.Reading.Class, last.Mail.At, last.Mail.From, last.Reading.Date?.Date),
+            LastReply = last is null ? null : Summary(last),
+            Replies = replies.Select(Summary).ToList(),
+            Question = rejection is null ? Question(last, company) : null,
             Rounds = rounds.Select(r => r.Round).ToList(),
         };
         return Result(summary);
@@ -482,13 +496,38 @@ internal sealed class PlanBuilder
         }
     }
 
+    private ReplyClass? Corrected(string? messageId) =>
+        messageId is not null && _in.Corrections is { } said && said.TryGetValue(messageId, out var c) ? c : null;
+
+    private static EmployerReply Summary(Reply r) => new(r.Mail.Message.Id, r.Reading.Class, r.Mail.At, r.Mail.From, r.Reading.Date?.Date,
+        r.Reading.Probability, r.Reading.Reason, r.Reading.ReadBy, r.Reading.Sure);
+
+    /// <summary>R5: a reading that would change the plan but that the product is not sure of is asked, not acted on.</summary>
+    private static ReadingQuestion? Question(Reply? last, string? company)
+    {
+        if (last is not { Reading.Sure: false } r) return null;
+        var who = company ?? People.DisplayName(r.Mail.Message.From?.EmailAddress);
+        var text = r.Reading.Class switch
+        {
+            ReplyClass.Rejection => $"Did {who} turn you down?",
+            ReplyClass.Offer => $"Did {who} make you an offer?",
+            ReplyClass.NextRound => $"Did {who} invite you to a next round?",
+            ReplyClass.OnHold => $"Did {who} put the role on hold?",
+            _ => null,
+        };
+        return text is null ? null : new ReadingQuestion(r.Mail.Message.Id, r.Reading.Class, r.Reading.Probability, text);
+    }
+
     /// <summary>R5: the reply that stops or pauses the chain, as a status and its reason; null lets it run.</summary>
     private (StepStatus, string)? StopReason(Reply? last)
     {
         if (last is null) return null;
         var when = Local(last.Mail.At);
+        if (!last.Reading.Sure && last.Reading.Class is ReplyClass.Rejection or ReplyClass.Offer or ReplyClass.NextRound or ReplyClass.OnHold)
+            return (StepStatus.Skipped, $"R5: paused: {last.Mail.From} answered on {when}, and it may say the process changed ({last.Reading.Reason}); answer the question in the pane");
         return last.Reading.Class switch
         {
+            ReplyClass.OnHold => (StepStatus.Cancelled, $"R5: they put the role on hold on {when}: no more follow-ups; stay in touch instead [003]"),
             ReplyClass.Offer => (StepStatus.Cancelled, $"R5: they made an offer on {when}"),
             ReplyClass.NextRound => (StepStatus.Cancelled, $"R5: they invited you to a next round on {when}"),
             ReplyClass.References or ReplyClass.Other when _facts.ResumeFollowUps != true =>
@@ -518,7 +557,7 @@ internal sealed class PlanBuilder
 
     private void ReminderFromReply(RoundInfo chain, Reply? last, DraftContext c, Dictionary<string, Interview> eventByKey)
     {
-        if (last is null) return;
+        if (last is null || !last.Reading.Sure) return;
         var who = new Person(People.DisplayName(last.Mail.Message.From?.EmailAddress), last.Mail.From);
         var at = last.Mail.At;
         var due = _cal.NextWorkingInstant(at);
@@ -560,7 +599,21 @@ internal sealed class PlanBuilder
                 $"R6: they declined ({rejection.Reading.Reason}); thank them, ask to be considered for future openings and for brief feedback [001, 004]",
                 to, at, _cal.NextWorkingInstant(at), draft, Written(byKey, key), over, review, false));
         }
-        var touch = to ?? contact;
+        StayInTouch(chain, to ?? contact, rejection.Mail.At, c, eventByKey,
+            "R9: stay in touch after a rejection, once every few months at most, twice per company at most [000, 002]");
+    }
+
+    /// <summary>R5: a role on hold is no verdict: no more follow-ups (cancelled above), no gracious reply, and stay in touch.</summary>
+    private void OnHold(RoundInfo chain, Reply held, Person? contact, DraftContext c, Dictionary<string, Interview> eventByKey)
+    {
+        var sender = held.Mail.Message.From?.EmailAddress;
+        var to = IsPerson(sender?.Address) ? new Person(People.DisplayName(sender), People.Normalize(sender!.Address)) : contact;
+        StayInTouch(chain, to, held.Mail.At, c, eventByKey,
+            $"R9: the role was put on hold ({held.Reading.Reason}); check in every few months at most, twice per company at most [000, 002]");
+    }
+
+    private void StayInTouch(RoundInfo chain, Person? touch, DateTimeOffset at, DraftContext c, Dictionary<string, Interview> eventByKey, string reason)
+    {
         if (!_settings.StayInTouch || touch is null) return;
         var earlier = (_in.CompanyHistory?.StayInTouchReminders ?? []).Select(d => d.ToUniversalTime()).OrderBy(d => d).ToList();
         // Ninety whole days, measured between instants: never an hour early.
@@ -570,8 +623,7 @@ internal sealed class PlanBuilder
         {
             var due = _cal.NextWorkingInstant(next);
             AddReminder(StepKind.StayInTouch, StepKeys.For(StepKind.StayInTouch, _processKey, chain.DateKey, i.ToString()),
-                "R9: stay in touch after a rejection, once every few months at most, twice per company at most [000, 002]",
-                touch, due, due, c, touch.Name, null, 15, eventByKey);
+                reason, touch, due, due, c, touch.Name, null, 15, eventByKey);
             next = due.AddDays(90);
         }
     }
@@ -736,8 +788,11 @@ internal sealed class PlanBuilder
     private ProcessState State(List<RoundInfo> rounds, Reply? rejection, Reply? last)
     {
         if (rejection is not null) return ProcessState.Rejected;
+        if (last is { Reading: { Class: ReplyClass.OnHold, Sure: true } }) return ProcessState.OnHold;
         if (rounds[^1].Round.EndUtc > _now) return rounds.Count > 1 || rounds[^1].Round.StartUtc > _now && rounds.Any(r => r.Round.EndUtc <= _now)
             ? ProcessState.NextRound : ProcessState.Upcoming;
+        if (last is { Reading.Sure: false } && last.Reading.Class is ReplyClass.Rejection or ReplyClass.Offer or ReplyClass.NextRound or ReplyClass.OnHold)
+            return ProcessState.Paused;
         if (last?.Reading.Class == ReplyClass.Offer) return ProcessState.Offer;
         if (last?.Reading.Class == ReplyClass.NextRound) return ProcessState.NextRound;
         if (last?.Reading.Class is ReplyClass.Other or ReplyClass.References && _facts.ResumeFollowUps != true) return ProcessState.Paused;

@@ -2,8 +2,11 @@ using System.Text.RegularExpressions;
 
 namespace OutlookFollowUp.Engine;
 
-/// <summary>What an employer's message says about the process, and any date it gives.</summary>
-public sealed record ReplyReading(ReplyClass Class, string Reason, DatePhrase? Date);
+/// <summary>
+/// What an employer's message says about the process, and any date it gives; how likely that reading is, whether the
+/// product may act on it alone (<paramref name="Sure"/>), and who read it: "rules", "model" or "you" (a correction).
+/// </summary>
+public sealed record ReplyReading(ReplyClass Class, string Reason, DatePhrase? Date, double Probability = 1, bool Sure = true, string ReadBy = "rules");
 
 /// <summary>
 /// R5: reads an employer's message. Auto-replies first (they never count as an answer), then rejection before
@@ -11,14 +14,64 @@ public sealed record ReplyReading(ReplyClass Class, string Reason, DatePhrase? D
 /// </summary>
 public static partial class ReplyClassifier
 {
-    public static ReplyReading Classify(GraphMessage message, DateOnly written, UserCalendar calendar)
+    /// <summary>
+    /// Reads one message. Certain rules first (the user's own correction, auto-reply headers and forms, an unmistakable
+    /// rejection); then the learned <paramref name="reader"/> when there is one; the pattern rules without one.
+    /// </summary>
+    public static ReplyReading Classify(GraphMessage message, DateOnly written, UserCalendar calendar, IMailReader? reader = null, ReplyClass? corrected = null,
+        CancellationToken cancellationToken = default)
     {
         var subject = Text.ForMatching(Text.Subject(message.Subject));
         var body = Text.Plain(message.Body, message.BodyPreview);
         var text = subject + "\n" + Text.ForMatching(body);
 
+        if (corrected is { } said)
+            return new(said, "you said so", DateFor(said, body, written, calendar), 1, true, "you");
         if (AutoReplyReason(message, subject, text) is { } auto)
             return new(ReplyClass.AutoReply, auto, DatePhrases.ReadReturnDate(body, written, calendar));
+        if (reader is null) return ByPatterns(text, body, written, calendar);
+        if (Unmistakable().Match(text) is { Success: true } no)
+            return new(ReplyClass.Rejection, $"says \"{no.Value}\"", null);
+        if (reader.ReadReply(message.Id, Text.ForReading(message.Subject, body), cancellationToken) is not { } reading || ClassOf(reading.Label) is not { } cls)
+            return ByPatterns(text, body, written, calendar);
+        var reason = $"read as {reading.Label} ({reading.Probability:P0}{(reading.Confident ? "" : ", not sure")}); {reading.Because}";
+        return new(cls, reason, DateFor(cls, body, written, calendar), reading.Probability, reading.Confident, "model");
+    }
+
+    private static DatePhrase? DateFor(ReplyClass cls, string body, DateOnly written, UserCalendar calendar) => cls switch
+    {
+        ReplyClass.InProcess => DatePhrases.ReadDecisionDate(body, written, calendar),
+        ReplyClass.AutoReply => DatePhrases.ReadReturnDate(body, written, calendar),
+        _ => null,
+    };
+
+    /// <summary>A reader's label as a class; null for a label this engine does not know.</summary>
+    public static ReplyClass? ClassOf(string label) => label switch
+    {
+        "rejection" => ReplyClass.Rejection,
+        "on-hold" => ReplyClass.OnHold,
+        "offer" => ReplyClass.Offer,
+        "next-round" => ReplyClass.NextRound,
+        "in-process" => ReplyClass.InProcess,
+        "references" => ReplyClass.References,
+        "auto-reply" => ReplyClass.AutoReply,
+        "other" => ReplyClass.Other,
+        _ => null,
+    };
+
+    /// <summary>The pattern rules' class for a reading text (<see cref="Text.ForReading"/>): a feature the learned reader weighs.</summary>
+    internal static ReplyClass PatternClass(string readingText)
+    {
+        var text = Text.ForMatching(readingText);
+        if (AutoSubject().Match(text) is { Success: true } || OutOfOfficeBody().Match(text) is { Success: true }) return ReplyClass.AutoReply;
+        return ByPatterns(text, readingText, new DateOnly(2026, 3, 12), PatternCalendar).Class;
+    }
+
+    private static readonly UserCalendar PatternCalendar = new("UTC", null, null);
+
+    /// <summary>The pattern rules alone: what the product reads with no learned reader.</summary>
+    private static ReplyReading ByPatterns(string text, string body, DateOnly written, UserCalendar calendar)
+    {
         if (Rejection().Match(text) is { Success: true } no)
             return new(ReplyClass.Rejection, $"says \"{no.Value}\"", null);
         if (References().Match(text) is { Success: true } refs)
@@ -61,6 +114,10 @@ public static partial class ReplyClassifier
 
     [GeneratedRegex(@"(decided|decision|chosen|choose|opted) (?:not )?to (?:move|moving|go|proceed|pursue|continue) (?:forward )?(?:with )?(?:other|another|a different|different) (?:candidates?|applicants?|profiles?)|(?:will not|won't|not be|are not|aren't|not|unable to) (?:be )?(?:moving|move|progressing|progress|proceeding|proceed|going|go) (?:forward|ahead) with your (?:application|candidacy|profile)|(?:not|won't|will not) be moving forward|decided not to (?:move|proceed|progress|continue)|(?:go|going|went) (?:in|with) a different direction|(?:position|role|opening|vacancy|job) (?:has been|was|is now|is) (?:filled|closed)|filled the (?:position|role)|regret to (?:inform|let you know)|(?:were|was|have not been|has not been|weren't|wasn't) (?:not )?(?:selected|successful)|not (?:been )?selected|unsuccessful|(?:not|won't|will not) be (?:extending|making|offering) (?:you )?(?:an )?offer|unable to offer you|no longer (?:being )?(?:considered|under consideration)|not (?:be )?a (?:good )?(?:fit|match) (?:for|at) this time|more closely (?:match|aligned)|other candidates whose|haben uns (?:leider )?für (?:eine[nr]? )?andere|leider (?:müssen|können) wir|(?:selected|chosen|hired|offered the (?:role|position) to) (?:another|a different|other|someone else)|(?:not|n't) (?:to )?(?:progress|progressing|advance|advancing) (?:your application|your candidacy|you)|not (?:the )?(?:right|best) (?:fit|match)|will not be (?:proceeding|progressing)|(?:not|won't|will not|cannot|can't|unable to) (?:be )?offer(?:ing)? you the (?:position|role|job)|(?:ended up|decided on|went with|are going with|have gone with|going with) (?:someone|another|a different|other) ?(?:candidate|applicant|person)?|(?:chose|selected|picked) (?:a|another) candidate|nous avons le regret|lamentamos informarle", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Rejection();
+
+    // The few wordings that are a rejection whatever surrounds them; the learned reader reads everything else.
+    [GeneratedRegex(@"\b(?:we|i) (?:will not|won't|are not|am not) be (?:moving|progressing|proceeding) (?:forward|ahead) with your (?:application|candidacy)|\bwe have decided not to (?:move|proceed|progress) (?:forward |further )?with your (?:application|candidacy)|\bwe (?:have )?decided to (?:move|proceed|go) forward with (?:another|other) candidates?\b|\bwe regret to inform you that (?:you have not been|you were not|we will not)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Unmistakable();
 
     [GeneratedRegex(@"\b(references|reference checks?|referees|contact details for (?:your )?(?:two|three|\d) (?:former )?(?:managers|supervisors)|(?:previous|former|past) (?:manager|supervisor|employer|colleague)s? (?:of yours)?)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex References();

@@ -144,6 +144,94 @@ internal static partial class Text
         return sb.ToString();
     }
 
+    /// <summary>How much of a message a learned reader is given: the verdict of a reply is in its first lines, and an
+    /// encoder's cost grows with the square of its input (MiniLM: 86 ms for 800 characters, 268 ms for 1,600).</summary>
+    public const int MaxReadingChars = 1000;
+
+    /// <summary>
+    /// A message as a learned reader reads it: the subject, then the fresh text (<see cref="WithoutQuoted"/>) on one
+    /// line, at most <see cref="MaxReadingChars"/> characters.
+    /// </summary>
+    public static string ForReading(string? subject, string plain)
+    {
+        var sb = new StringBuilder(Math.Min(MaxReadingChars + 16, (subject?.Length ?? 0) + plain.Length + 2));
+        var s = Subject(subject).Trim();
+        if (s.Length > 0) sb.Append(s.Length > 200 ? s[..200] : s).Append(". ");
+        var space = false;
+        foreach (var c in WithoutQuoted(plain))
+        {
+            if (sb.Length >= MaxReadingChars) break;
+            if (char.IsWhiteSpace(c)) { space = sb.Length > 0; continue; }
+            if (space) sb.Append(' ');
+            space = false;
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The text someone wrote in this message, without what it quotes: cut at the first reply or forward header
+    /// ("On ... wrote:", "-----Original Message-----", "From: ... Sent:", their German, French and Spanish forms) or
+    /// signature separator ("-- "), and without lines quoted with '&gt;'. Line by line, no pattern over the whole.
+    /// </summary>
+    public static string WithoutQuoted(string text)
+    {
+        var lines = text.Split('\n');
+        var kept = new StringBuilder(text.Length);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (StartsQuote(line, lines, i)) break;
+            if (line.StartsWith('>')) continue;
+            if (kept.Length > 0) kept.Append('\n');
+            kept.Append(lines[i]);
+        }
+        return kept.ToString();
+    }
+
+    private static bool StartsQuote(string line, string[] lines, int i)
+    {
+        if (line is "--" or "-- " or "__" || line.StartsWith("-----Original Message", StringComparison.OrdinalIgnoreCase)
+            || line.StartsWith("----- Original Message", StringComparison.OrdinalIgnoreCase)
+            || line.StartsWith("---------- Forwarded message", StringComparison.OrdinalIgnoreCase)
+            || line.StartsWith("Begin forwarded message", StringComparison.OrdinalIgnoreCase)
+            || line.StartsWith("-----Ursprüngliche Nachricht", StringComparison.OrdinalIgnoreCase)
+            || line.StartsWith("-----Message d'origine", StringComparison.OrdinalIgnoreCase)
+            || line.StartsWith("-----Mensaje original", StringComparison.OrdinalIgnoreCase))
+            return true;
+        // "On Tue, Mar 3, 2026 at 10:00 AM Dana <dana@contoso.com> wrote:" (Gmail wraps it over two lines at times).
+        var joined = i + 1 < lines.Length && line.Length < 200 ? line + " " + lines[i + 1].Trim() : line;
+        foreach (var (start, word) in QuoteHeaders)
+        {
+            // The header ends with a colon, after the sender: "... <dana@contoso.com> wrote:", "... schrieb Dana <...>:".
+            if (line.StartsWith(start, StringComparison.OrdinalIgnoreCase)
+                && (Ends(line, word) || Ends(joined, word)))
+                return true;
+        }
+        // Outlook's header block: "From: ..." with "Sent:" or "Date:" in the next lines.
+        if (line.StartsWith("From:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("Von:", StringComparison.OrdinalIgnoreCase)
+            || line.StartsWith("De :", StringComparison.OrdinalIgnoreCase) || line.StartsWith("De:", StringComparison.OrdinalIgnoreCase))
+        {
+            for (var j = i + 1; j < Math.Min(lines.Length, i + 4); j++)
+            {
+                var next = lines[j].TrimStart();
+                if (next.StartsWith("Sent:", StringComparison.OrdinalIgnoreCase) || next.StartsWith("Date:", StringComparison.OrdinalIgnoreCase)
+                    || next.StartsWith("Gesendet:", StringComparison.OrdinalIgnoreCase) || next.StartsWith("Envoyé :", StringComparison.OrdinalIgnoreCase)
+                    || next.StartsWith("Enviado:", StringComparison.OrdinalIgnoreCase) || next.StartsWith("Fecha:", StringComparison.OrdinalIgnoreCase))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool Ends(string line, string word) =>
+        line.EndsWith(':') && line.Contains(word, StringComparison.OrdinalIgnoreCase);
+
+    private static readonly (string Start, string Word)[] QuoteHeaders =
+    [
+        ("On ", " wrote"), ("Am ", " schrieb"), ("Le ", " a écrit"), ("El ", " escribió"),
+    ];
+
     /// <summary>Lower case with typographic quotes and dashes made plain, for pattern matching.</summary>
     public static string ForMatching(string text) =>
         text.ToLowerInvariant().Replace('\u2019', '\'').Replace('\u2018', '\'').Replace('\u2013', '-').Replace('\u2014', '-');

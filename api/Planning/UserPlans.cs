@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.Engine;
 using OutlookFollowUp.Mailbox;
+using OutlookFollowUp.Reader;
 
 namespace OutlookFollowUp.Api.Planning;
 
@@ -21,7 +22,7 @@ public sealed record WriteReport(int Created, int AlreadyThere, int Withdrawn, i
 /// with the mail read fresh from the mailbox (never stored), and make the mailbox match the plan. Scoped: one per
 /// request or per mailbox of a sweep pass, on that scope's database context.
 /// </summary>
-public sealed class UserPlans(AppDb db, Spelling.Spelling spelling)
+public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Reading reading)
 {
     /// <summary>How far back the mail of a process is read, before its first interview.</summary>
     private static readonly TimeSpan MailLead = TimeSpan.FromDays(14);
@@ -187,6 +188,14 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling)
         var steps = await db.Steps.Where(s => s.UserId == user.Id).ToListAsync(cancellationToken);
         var written = steps.Where(s => s is { ItemId: not null, ItemLastModifiedUtc: not null })
             .Select(s => new RecordedWrite(s.Key, s.ItemId!, new DateTimeOffset(s.ItemLastModifiedUtc!.Value, TimeSpan.Zero))).ToList();
+        var corrections = await db.Corrections.AsNoTracking().Where(c => c.UserId == user.Id).OrderByDescending(c => c.CreatedUtc)
+            .Take(Reading.ReaderOptions.MaxCorrections).ToListAsync(cancellationToken);
+        var said = new Dictionary<string, ReplyClass>(StringComparer.Ordinal);
+        foreach (var c in corrections)
+            if (ReplyClassifier.ClassOf(c.Class) is { } cls) said.TryAdd(c.MessageId, cls);
+        var reader = reading.Reader?.WithCorrections(corrections
+            .Where(c => c.Vector is { Length: > 0 } && ReplyClassifier.ClassOf(c.Class) is not null)
+            .Select(c => new Correction(c.MessageId, c.Class, OutlookFollowUp.Reader.ReaderModel.Dequantize(Convert.ToBase64String(c.Vector!)))).ToList());
         var graphEvents = events.Select(e => Read<GraphEvent>(e.Json)).Where(e => e is not null).Select(e => e!).ToList();
         var ours = graphEvents.Where(e => StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null).ToList();
         var result = new List<PlannedProcess>();
@@ -212,8 +221,8 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling)
                 var plan = Planner.Build(new PlanInput
                 {
                     Now = now, User = profile, Settings = settings, Facts = facts, ProcessId = group.Key,
-                    Events = [.. group.Events, .. ours], Messages = mail, CompanyHistory = history, Written = written,
-                }, spelling.Checker, cancellationToken);
+                    Events = [.. group.Events, .. ours], Messages = mail, CompanyHistory = history, Written = written, Corrections = said,
+                }, spelling.Checker, cancellationToken, reader);
                 result.Add(new PlannedProcess(group, record, plan));
             }
             catch (PlanInputException)
@@ -222,6 +231,30 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling)
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Keeps what the user said an employer's message is, with the message's vector when the reader has read it (so
+    /// that later messages like it read the same way); the next plan reads it.
+    /// </summary>
+    public async Task CorrectAsync(UserRecord user, string messageId, ReplyClass said, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var vector = reading.Reader?.KnownVector(messageId);
+        var record = await db.Corrections.FirstOrDefaultAsync(c => c.UserId == user.Id && c.MessageId == messageId, cancellationToken);
+        if (record is null)
+        {
+            record = new CorrectionRecord { UserId = user.Id, MessageId = messageId, Class = Token(said) };
+            db.Corrections.Add(record);
+        }
+        record.Class = Token(said);
+        record.Vector = vector is null ? record.Vector : Convert.FromBase64String(OutlookFollowUp.Reader.ReaderModel.Quantize(vector));
+        record.CreatedUtc = now.UtcDateTime;
+        db.Audit.Add(new AuditRecord
+        {
+            UserId = user.Id, AtUtc = now.UtcDateTime, Action = "reading-corrected", ItemId = messageId,
+            Detail = $"the user read message {messageId} as {Token(said)}",
+        });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>

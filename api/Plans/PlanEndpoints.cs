@@ -25,13 +25,13 @@ public static class PlanEndpoints
     }
 
     /// <summary>The plan for a posted scenario; without "now", the plan is for this instant.</summary>
-    public static Results<Ok<Plan>, ProblemHttpResult> Preview(PlanInput scenario, TimeProvider time, Spelling.Spelling spelling, CancellationToken ct)
+    public static Results<Ok<Plan>, ProblemHttpResult> Preview(PlanInput scenario, TimeProvider time, Spelling.Spelling spelling, Reading.Reading reading, CancellationToken ct)
     {
         var input = scenario.Now == default ? scenario with { Now = time.GetUtcNow() } : scenario;
         try
         {
             // The request's token: a client that goes away stops the work it asked for.
-            return TypedResults.Ok(Planner.Build(input, spelling.Checker, ct));
+            return TypedResults.Ok(Planner.Build(input, spelling.Checker, ct, reading.Reader));
         }
         catch (PlanInputException e)
         {

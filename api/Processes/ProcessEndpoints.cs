@@ -16,6 +16,9 @@ public sealed record ProcessView(string ProcessKey, Plan Plan, UserFacts Facts);
 public sealed record ProcessListItem(string Key, string State, string? Company, string? Role, string? Title, DateTime? FirstInterviewUtc,
     string? NextStepKind, DateTime? NextStepDueUtc);
 
+/// <summary>What the user says an employer's message is: a reply class ("rejection", "other"...).</summary>
+public sealed record ReplyCorrection(string? Class);
+
 /// <summary>What "draft now" or "accept" wrote, and the plan afterwards.</summary>
 public sealed record WriteResult(WriteReport Writes, ProcessView View);
 
@@ -40,6 +43,7 @@ public static class ProcessEndpoints
         group.MapPost("/processes/{processKey}/drafts", DraftNow);
         group.MapPost("/processes/{processKey}/reminders/{stepKey}/accept", Accept);
         group.MapPost("/processes/{processKey}/reminders/{stepKey}/dismiss", Dismiss);
+        group.MapPut("/processes/{processKey}/replies/{messageId}", Correct).WithMetadata(new RequestSizeLimitAttribute(MaxFactsBytes));
         return group;
     }
 
@@ -158,6 +162,32 @@ public static class ProcessEndpoints
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
         return await WriteAndReplanAsync(s, user, processKey, w => w is NewDraft, ct);
+    }
+
+    /// <summary>
+    /// The user says what an employer's message is ("a rejection", "not a rejection"...): kept per user, it overrides the
+    /// reading of that message and is a neighbour for later ones; the process is replanned at once and the drafts that
+    /// are now due (the gracious reply to a confirmed rejection) are written, as "draft now" would.
+    /// </summary>
+    public static Task<Results<Ok<WriteResult>, ProblemHttpResult>> Correct(string processKey, string messageId, ReplyCorrection correction,
+        [AsParameters] PaneServices s, CancellationToken ct) =>
+        Conflicts.RetryAsync(s.Db, () => CorrectOnce(processKey, messageId, correction, s, ct));
+
+    private static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> CorrectOnce(string processKey, string messageId, ReplyCorrection correction,
+        PaneServices s, CancellationToken ct)
+    {
+        if (correction.Class is not { Length: <= 32 } token || ReplyClassifier.ClassOf(token) is not { } said)
+            return TypedResults.Problem(title: "Say what the message is",
+                detail: "class is one of rejection, on-hold, offer, next-round, in-process, references, auto-reply, other.",
+                statusCode: StatusCodes.Status400BadRequest);
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
+        var (plans, _) = await PlanAsync(s, user, ct, only: processKey);
+        if (messageId.Length > 1024 || plans.FirstOrDefault(p => p.Group.Key == processKey) is not { } planned
+            || planned.Plan.Process.Replies.All(r => r.MessageId != messageId))
+            return NotFound("No such employer message in this process", "Corrections name a message the process's plan lists in process.replies.");
+        await s.Plans.CorrectAsync(user, messageId, said, s.Time.GetUtcNow(), ct);
+        return await WriteAndReplanAsync(s, user, processKey, w => w is NewDraft or DeleteDraft, ct);
     }
 
     /// <summary>Accepts a suggested reminder: the event is created in the calendar now when it is due.</summary>

@@ -155,6 +155,69 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task AMaybeRejectionAsksInThePaneAndTheTapDraftsTheGraciousReply()
+    {
+        var (host, _, clock) = await InterviewEndedAsync();
+        await using var _ = host;
+        await AsJordanAsync(host, "/api/me");
+        // Worded so that the embedded reader leans to a rejection without being sure of it.
+        host.Graph.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "Following up",
+            ["from"] = Maya.DeepClone(),
+            ["toRecipients"] = new JsonArray(ServiceEndToEndTests.Person("Jordan Lee", Jordan)),
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thanks for coming in. We decided to keep looking for someone with more platform experience." },
+        });
+        clock.Advance(TimeSpan.FromDays(2));
+        await host.Services.GetRequiredService<Sweeper>().RunOnceAsync(clock.GetUtcNow());
+
+        var office = new FakeOffice { Item = new { itemType = "message", from = new { emailAddress = "maya.patel@contoso.com", displayName = "Maya Patel" } }, Token = Token };
+        var (page, errors) = await host.OpenAsync(browser.Browser, office);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Did Contoso turn you down?" })).ToBeVisibleAsync();
+        await Expect(page.Locator("header")).ToContainTextAsync("Paused");
+        Assert.Equal(0, await page.Locator("li[data-step^='ofu1-rr-']").CountAsync());
+        await AssertAccessibleAsync(page, "maybe-rejection");
+
+        await page.Locator("[data-key='answer-yes']").ClickAsync();
+        await Expect(page.Locator("header")).ToContainTextAsync("Not selected");
+        await Expect(page.Locator("li[data-step^='ofu1-rr-']")).ToContainTextAsync("Draft ready");
+        await Expect(page.Locator("p.saved[role='status']").First).ToContainTextAsync("Drafts folder");
+        Assert.Single(Items(host, events: false), m => Key(m)?.StartsWith("ofu1-rr-") == true);
+        Assert.Equal(0, await page.GetByRole(AriaRole.Heading, new() { Name = "Did Contoso turn you down?" }).CountAsync());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task ACorrectionOfAWrongReadingReplansAtOnce()
+    {
+        var (host, _, clock) = await InterviewEndedAsync();
+        await using var _ = host;
+        await AsJordanAsync(host, "/api/me");
+        host.Graph.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "Your application for Data Engineer",
+            ["from"] = Maya.DeepClone(),
+            ["toRecipients"] = new JsonArray(ServiceEndToEndTests.Person("Jordan Lee", Jordan)),
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thank you for your time. Unfortunately, we have decided to move forward with other candidates." },
+        });
+        clock.Advance(TimeSpan.FromDays(2));
+        await host.Services.GetRequiredService<Sweeper>().RunOnceAsync(clock.GetUtcNow());
+        var office = new FakeOffice { Item = new { itemType = "message", from = new { emailAddress = "maya.patel@contoso.com", displayName = "Maya Patel" } }, Token = Token };
+        var (page, errors) = await host.OpenAsync(browser.Browser, office);
+        await Expect(page.Locator("header")).ToContainTextAsync("Not selected");
+        var reading = page.GetByRole(AriaRole.Combobox, new() { NameRegex = new System.Text.RegularExpressions.Regex("^What the message of .* from maya.patel@contoso.com is$") });
+        await Expect(reading).ToHaveValueAsync("rejection");
+
+        // The user knows better: it was a status update. The plan follows at once: no gracious reply, follow-ups again.
+        await reading.SelectOptionAsync("in-process");
+        await Expect(page.Locator("header")).Not.ToContainTextAsync("Not selected");
+        await Expect(page.Locator("p.saved[role='status']").First).ToContainTextAsync("follows what you said");
+        await Expect(page.Locator("li[data-reply]")).ToContainTextAsync("Still in process (as you said)");
+        Assert.Equal(0, await page.Locator("li[data-step^='ofu1-rr-']").CountAsync());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task HostileSubjectsAndNamesAreShownAsTextAndNothingRuns()
     {
         const string name = "<img src=x onerror=\"window.__pwned=1\">";

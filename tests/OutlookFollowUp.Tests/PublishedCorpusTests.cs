@@ -15,7 +15,7 @@ public class PublishedCorpusTests(ITestOutputHelper output)
 {
     private static readonly string[] ReplyLabels = ["rejection", "on-hold", "offer", "next-round", "in-process", "references", "auto-reply", "other"];
 
-    private static List<JsonElement> Items(string folder, string prefix) =>
+    internal static List<JsonElement> Items(string folder, string prefix) =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "corpus", folder), prefix + "*.jsonl").Order()
             .SelectMany(f => File.ReadLines(f).Where(l => l.Trim().Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone()))
             .ToList();
@@ -36,7 +36,7 @@ public class PublishedCorpusTests(ITestOutputHelper output)
             Assert.False(string.IsNullOrWhiteSpace(item.Str("source")), id);
             Assert.False(string.IsNullOrWhiteSpace(item.Str("sourceKey")), id);
             Assert.False(string.IsNullOrWhiteSpace(item.Str("body")), id);
-            Assert.Contains(item.Str("lang"), new[] { "en", "de", "fr", "es" });
+            Assert.Contains(item.Str("lang"), new[] { "en", "de", "fr", "es", "it", "nl", "pt" });
             if (item.TryGetProperty("organizer", out _)) Assert.Contains(item.Str("label"), new[] { "interview", "not" });
             else Assert.Contains(item.Str("label"), ReplyLabels);
             if (item.Str("datePhrase") is { Length: > 0 } phrase) Assert.Contains(phrase, item.Str("body"));

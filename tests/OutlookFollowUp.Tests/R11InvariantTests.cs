@@ -14,14 +14,19 @@ public class R11InvariantTests(ITestOutputHelper output)
     public const int Timelines = 10_000;
 
     [Fact]
-    public void PolitenessInvariantsHoldOverTenThousandGeneratedTimelines()
+    public void PolitenessInvariantsHoldOverTenThousandGeneratedTimelines() => Prove(null, "invariants", "");
+
+    [Fact]
+    public void PolitenessInvariantsHoldWithTheMailReaderInTheLoop() => Prove(Readers.Replies, "invariants-reader", " with the mail reader in the loop");
+
+    private void Prove(IMailReader? reader, string figure, string how)
     {
         var failures = new ConcurrentQueue<string>();
         var plans = 0L;
         var sent = 0L;
         Parallel.For(0, Timelines, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, seed =>
         {
-            var timeline = new SimulatedTimeline(seed);
+            var timeline = new SimulatedTimeline(seed, reader);
             try
             {
                 timeline.Run();
@@ -35,7 +40,7 @@ public class R11InvariantTests(ITestOutputHelper output)
             foreach (var f in timeline.Failures.Take(3)) failures.Enqueue($"seed {seed}: {f}");
         });
         output.WriteLine($"{Timelines} timelines, {plans} plans, {sent} messages sent by simulated users, {failures.Count} violations");
-        Report.Write("invariants", $"R11: {Timelines} generated timelines, {plans} plans computed, {sent} messages sent by simulated users, {failures.Count} violations");
+        Report.Write(figure, $"R11{how}: {Timelines} generated timelines, {plans} plans computed, {sent} messages sent by simulated users, {failures.Count} violations");
         Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(20)));
         Assert.True(sent > Timelines, "the simulated users must actually send mail for the invariants to mean anything");
     }
@@ -67,8 +72,11 @@ internal sealed class SimulatedTimeline
     public List<(DateTimeOffset At, string Key, string To)> Sent { get; } = [];
     public long PlansComputed { get; private set; }
 
-    public SimulatedTimeline(int seed)
+    private readonly IMailReader? _reader;
+
+    public SimulatedTimeline(int seed, IMailReader? reader = null)
     {
+        _reader = reader;
         _rng = new Random(seed);
         var zone = Zones[_rng.Next(Zones.Length)];
         var startHour = 6 + _rng.Next(5);
@@ -146,10 +154,10 @@ internal sealed class SimulatedTimeline
                 if (m.Subject == "Your application") rejectedAt ??= at;
             }
             var input = _base with { Now = now, Messages = [.. _mailbox], Events = [.. _base.Events!, .. _calendar] };
-            var plan = Planner.Build(input);
+            var plan = Planner.Build(input, null, default, _reader);
             PlansComputed++;
             Check(plan, now, rejectedAt);
-            if (PlansComputed % 25 == 1 && PlanJson.Write(plan) != PlanJson.Write(Planner.Build(input)))
+            if (PlansComputed % 25 == 1 && PlanJson.Write(plan) != PlanJson.Write(Planner.Build(input, null, default, _reader)))
                 Failures.Add($"{now:O}: the same input gave two different plans");
             Act(plan, now);
             now = NextTick(plan, now);

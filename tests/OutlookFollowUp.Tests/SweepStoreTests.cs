@@ -8,6 +8,7 @@ namespace OutlookFollowUp.Tests;
 public sealed class SweepStoreTests
 {
     private static readonly Api.Spelling.Spelling NoSpelling = new(null, "not needed to save a plan");
+    private static readonly Api.Reading.Reading NoReading = new(null, "not needed to save a plan");
     private static readonly DateTime PassStart = new(2026, 11, 20, 15, 0, 0, DateTimeKind.Utc);
 
     [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
@@ -39,7 +40,7 @@ public sealed class SweepStoreTests
         // settings that has nothing scheduled: alone, it would sleep until the next change.
         user.WakeUtc = PassStart;
         await sweep.SaveChangesAsync();
-        await new UserPlans(sweep, NoSpelling).SaveAsync(user, [], new DateTimeOffset(PassStart), CancellationToken.None);
+        await new UserPlans(sweep, NoSpelling, NoReading).SaveAsync(user, [], new DateTimeOffset(PassStart), CancellationToken.None);
 
         await using var check = TestDatabases.Context(provider, connection);
         var saved = await check.Users.SingleAsync(u => u.Id == id);
@@ -57,7 +58,7 @@ public sealed class SweepStoreTests
         db.Users.Add(user);
         await db.SaveChangesAsync();
 
-        await new UserPlans(db, NoSpelling).SaveAsync(user, [], new DateTimeOffset(PassStart), CancellationToken.None);
+        await new UserPlans(db, NoSpelling, NoReading).SaveAsync(user, [], new DateTimeOffset(PassStart), CancellationToken.None);
 
         await using var check = TestDatabases.Context(provider, connection);
         Assert.Null((await check.Users.SingleAsync(u => u.Id == user.Id)).WakeUtc);
@@ -74,7 +75,7 @@ public sealed class SweepStoreTests
         db.Users.Add(user);
         await db.SaveChangesAsync();
 
-        await new UserPlans(db, NoSpelling).SaveAsync(user, [], new DateTimeOffset(PassStart), CancellationToken.None);
+        await new UserPlans(db, NoSpelling, NoReading).SaveAsync(user, [], new DateTimeOffset(PassStart), CancellationToken.None);
 
         await using var check = TestDatabases.Context(provider, connection);
         Assert.Equal(ahead, (await check.Users.SingleAsync(u => u.Id == user.Id)).WakeUtc);

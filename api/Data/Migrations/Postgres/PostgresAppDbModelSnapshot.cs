@@ -80,6 +80,29 @@ namespace OutlookFollowUp.Api.Data.Migrations.Postgres
                     b.ToTable("Audit", (string)null);
                 });
 
+            modelBuilder.Entity("OutlookFollowUp.Api.Data.CorrectionRecord", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("MessageId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Class")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Vector")
+                        .HasColumnType("bytea");
+
+                    b.HasKey("UserId", "MessageId");
+
+                    b.ToTable("Corrections", (string)null);
+                });
+
             modelBuilder.Entity("OutlookFollowUp.Api.Data.EventRecord", b =>
                 {
                     b.Property<Guid>("UserId")

@@ -71,6 +71,29 @@ namespace OutlookFollowUp.Api.Data.Migrations.Sqlite
                     b.ToTable("Audit", (string)null);
                 });
 
+            modelBuilder.Entity("OutlookFollowUp.Api.Data.CorrectionRecord", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Class")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Vector")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("UserId", "MessageId");
+
+                    b.ToTable("Corrections", (string)null);
+                });
+
             modelBuilder.Entity("OutlookFollowUp.Api.Data.EventRecord", b =>
                 {
                     b.Property<Guid>("UserId")

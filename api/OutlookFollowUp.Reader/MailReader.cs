@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using OutlookFollowUp.Engine;
+
+namespace OutlookFollowUp.Reader;
+
+/// <summary>A user's correction of a reading: the message's id, the label the user gave, and the message's vector (never its text).</summary>
+public sealed record Correction(string MessageId, string Label, float[] Vector);
+
+/// <summary>
+/// Reads employer mail with the embedded sentence model and the trained head; a user's corrections are nearest
+/// neighbours for that user's later readings. Readings are kept by message (id and text hash), so each message is
+/// encoded once per process however often it is planned.
+/// </summary>
+public sealed class MailReader : IMailReader
+{
+    private readonly ReaderModel _model;
+    private readonly IReadOnlyList<Correction> _corrections;
+    private readonly ConcurrentDictionary<string, float[]> _vectors;
+    private readonly ConcurrentDictionary<string, string> _textOf;
+
+    /// <summary>How many messages' vectors are kept in memory (1.5 KB each); past it the cache starts over.</summary>
+    public const int MaxCachedVectors = 20_000;
+
+    /// <summary>A correction this close (cosine) to a new message decides its reading: the same template, reworded at most.</summary>
+    public const double CorrectionSimilarity = 0.9;
+
+    public MailReader(ReaderModel model) : this(model, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>()) { }
+
+    private MailReader(ReaderModel model, IReadOnlyList<Correction> corrections, ConcurrentDictionary<string, float[]> vectors,
+        ConcurrentDictionary<string, string> textOf)
+    {
+        _model = model;
+        _corrections = corrections;
+        _vectors = vectors;
+        _textOf = textOf;
+    }
+
+    /// <summary>The same reader, with one user's corrections as neighbours (the cache is shared).</summary>
+    public MailReader WithCorrections(IReadOnlyList<Correction> corrections) => new(_model, corrections, _vectors, _textOf);
+
+    public ReaderModel Model => _model;
+
+    public MailReading? ReadReply(string? messageId, string text, CancellationToken cancellationToken = default)
+    {
+        if (text.Length == 0) return null;
+        return Read(Vector(messageId, text, cancellationToken));
+    }
+
+    /// <summary>The features of a text, encoded once (kept by the text's hash: the same text reads the same).</summary>
+    public float[] Vector(string? messageId, string text, CancellationToken cancellationToken = default)
+    {
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 16);
+        if (messageId is not null)
+        {
+            if (_textOf.Count >= MaxCachedVectors) _textOf.Clear();
+            _textOf[messageId] = key;
+        }
+        if (_vectors.TryGetValue(key, out var v)) return v;
+        v = Features.For([text], cancellationToken)[0];
+        if (_vectors.Count >= MaxCachedVectors) _vectors.Clear();
+        _vectors[key] = v;
+        return v;
+    }
+
+    /// <summary>The whole text's vector of a message this process has read, by its id (a correction keeps it).</summary>
+    public float[]? KnownVector(string messageId) =>
+        _textOf.TryGetValue(messageId, out var key) && _vectors.TryGetValue(key, out var v) ? Features.Whole(v) : null;
+
+    /// <summary>The reading of a vector: the head's label and probability, or a close correction's.</summary>
+    public MailReading Read(float[] vector)
+    {
+        var whole = Features.Whole(vector);
+        var nearestCorrection = _corrections.Select(c => (c, Similarity: Dot(c.Vector, whole))).OrderByDescending(x => x.Similarity).FirstOrDefault();
+        if (nearestCorrection.c is { } corr && nearestCorrection.Similarity >= CorrectionSimilarity)
+            return new MailReading(corr.Label, Math.Round(nearestCorrection.Similarity, 3), $"like a message you marked as {corr.Label}", true);
+
+        var p = _model.Head.Probabilities(vector);
+        var best = Training.ArgMax(p);
+        var label = _model.Labels[best];
+        var because = "nearest examples: " + string.Join(", ", Nearest(whole, 3).Select(e => $"{e.Example.Id} ({e.Example.Label}, {e.Similarity:F2})"));
+        return Decide(_model, p, because);
+    }
+
+    /// <summary>
+    /// Acts on the likeliest label when it changes nothing on its own (in-process, other...) or reaches its acting
+    /// threshold; otherwise asks about the first label worth asking (rejection, on-hold, offer, next round, in that
+    /// order) whose asking threshold is reached.
+    /// </summary>
+    internal static MailReading Decide(ReaderModel model, double[] p, string because)
+    {
+        var best = Training.ArgMax(p);
+        var label = model.Labels[best];
+        var acting = model.Ask.ContainsKey(label);
+        if ((!acting && !AnyAsk(model, p, except: null)) || (acting && p[best] >= model.Act.GetValueOrDefault(label, 0)))
+            return new MailReading(label, Math.Round(p[best], 3), because, true);
+        // The costliest miss first: a rejection not asked about leaves follow-ups chasing a closed door.
+        var ask = Training.Acting.Where(model.Ask.ContainsKey).Select(l => (Label: l, P: p[Array.IndexOf(model.Labels, l)], Value: model.Ask[l]))
+            .FirstOrDefault(a => a.P >= a.Value);
+        return ask.Label is null
+            ? new MailReading(label, Math.Round(p[best], 3), because, !acting)
+            : new MailReading(ask.Label, Math.Round(ask.P, 3), because, false);
+    }
+
+    private static bool AnyAsk(ReaderModel model, double[] p, string? except) =>
+        model.Ask.Any(a => a.Key != except && p[Array.IndexOf(model.Labels, a.Key)] >= a.Value);
+
+    /// <summary>The training examples closest to a vector (cosine), for "why".</summary>
+    public IEnumerable<(ReaderModel.Example Example, double Similarity)> Nearest(float[] vector, int count) =>
+        _model.Examples.Select(e => (e, Dot(e.Values, vector))).OrderByDescending(x => x.Item2).Take(count);
+
+    internal static double Dot(float[] a, float[] b)
+    {
+        double sum = 0;
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++) sum += a[i] * b[i];
+        return sum;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OutlookFollowUp.Reader;
+
+/// <summary>
+/// A trained reader as it is checked in (Model/replies.json): the head's weights, the thresholds chosen on dev, and
+/// the training examples' vectors (for "why": the nearest labelled examples), with the hash of the corpus they came
+/// from. <c>reader train</c> writes it; a test holds it to the corpus.
+/// </summary>
+public sealed class ReaderModel
+{
+    public required string Kind { get; init; }
+    public required string Encoder { get; init; }
+    /// <summary>SHA-256 of the training items (id, label, text), so a corpus change without a retrain shows.</summary>
+    public required string CorpusHash { get; init; }
+    public required Head.Settings Settings { get; init; }
+    public required string[] Labels { get; init; }
+    public required double[] Bias { get; init; }
+    public required double[][] Weights { get; init; }
+    /// <summary>From this probability on, the product acts on the label on its own (chosen on dev).</summary>
+    public required Dictionary<string, double> Act { get; init; }
+    /// <summary>From this probability on (and below <see cref="Act"/>), the product asks the user (chosen on dev).</summary>
+    public required Dictionary<string, double> Ask { get; init; }
+    public required List<Example> Examples { get; init; }
+
+    /// <summary>A training item: its corpus id, label and vector (int16, scaled by 32767, base64).</summary>
+    public sealed record Example(string Id, string Label, string Vector)
+    {
+        [JsonIgnore] public float[] Values => _values ??= Dequantize(Vector);
+        private float[]? _values;
+    }
+
+    [JsonIgnore] public Head Head => _head ??= new Head { Labels = Labels, Weights = Weights, Bias = Bias };
+    private Head? _head;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    public static ReaderModel Embedded(string name)
+    {
+        using var stream = typeof(ReaderModel).Assembly.GetManifestResourceStream(name + ".json")
+            ?? throw new InvalidOperationException($"the reader model {name}.json is not embedded: run `reader train`");
+        return JsonSerializer.Deserialize<ReaderModel>(stream, Json) ?? throw new InvalidOperationException($"{name}.json is empty");
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Vectors are kept at 16 bits: what training reads back is exactly what the file holds.</summary>
+    public static string Quantize(float[] v)
+    {
+        var bytes = new byte[v.Length * 2];
+        for (var i = 0; i < v.Length; i++)
+        {
+            var q = (short)Math.Clamp(Math.Round(v[i] * 32767.0), -32767, 32767);
+            bytes[2 * i] = (byte)(q & 0xFF);
+            bytes[2 * i + 1] = (byte)((q >> 8) & 0xFF);
+        }
+        return Convert.ToBase64String(bytes);
+    }
+
+    public static float[] Dequantize(string base64)
+    {
+        var bytes = Convert.FromBase64String(base64);
+        var v = new float[bytes.Length / 2];
+        for (var i = 0; i < v.Length; i++) v[i] = (short)(bytes[2 * i] | (bytes[2 * i + 1] << 8)) / 32767f;
+        return v;
+    }
+}

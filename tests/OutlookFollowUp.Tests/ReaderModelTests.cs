@@ -1,0 +1,103 @@
+using OutlookFollowUp.Engine;
+using OutlookFollowUp.Reader;
+using Xunit.Abstractions;
+using Published = OutlookFollowUp.Reader.Corpus;
+
+namespace OutlookFollowUp.Tests;
+
+/// <summary>
+/// The embedded reader (issue 12): the model file is what its corpus trains, and the product's readings are measured
+/// on dev (where the settings and thresholds were chosen) and on the held-out set (sources used nowhere else, never
+/// tuned on). The figures go to artifacts/figures; the README's "Measured" quotes them.
+/// </summary>
+public class ReaderModelTests(ITestOutputHelper output)
+{
+    private static readonly string CorpusRoot = Path.Combine(Report.FindRoot(), "tests", "corpus");
+
+    [Fact]
+    public void TheCheckedInModelIsWhatItsTrainSplitTrains()
+    {
+        var model = ReaderModel.Embedded("replies");
+        var train = Published.Replies(CorpusRoot, "train");
+        Assert.True(Published.Hash(train) == model.CorpusHash,
+            "the corpus's train split changed since the model was trained: run `dotnet run --project api -- reader train` and review the scores");
+        Assert.Equal(train.Select(i => i.Id), model.Examples.Select(e => e.Id));
+        Assert.Equal(train.Select(i => i.Label), model.Examples.Select(e => e.Label));
+
+        // Same corpus, same weights: training is deterministic (no randomness, a fixed order); the encoder's last bits
+        // may differ between processors, so the weights are compared within a margin and the readings exactly.
+        var again = Training.TrainHead(train, model.Settings);
+        var worst = again.Weights.Zip(model.Weights).SelectMany(x => x.First.Zip(x.Second, (a, b) => Math.Abs(a - b))).Max();
+        Assert.True(worst < 1e-3, $"retrained weights differ from the file's by up to {worst}");
+        var dev = Published.Replies(CorpusRoot, "dev");
+        var features = Features.For(dev.Select(i => i.Text).ToList());
+        Assert.All(features, f => Assert.Equal(Training.ArgMax(model.Head.Probabilities(f)), Training.ArgMax(again.Probabilities(f))));
+        Assert.All(model.Examples, e => Assert.Equal(Encoder.Dimensions, e.Values.Length));
+    }
+
+    [Fact]
+    public void TheReaderIsMeasuredOnDevAndOnTheHeldOutSet()
+    {
+        var reader = Readers.Replies;
+        var dev = Scoring.ReadAll(Published.Replies(CorpusRoot, "dev"), reader);
+        var heldOut = Scoring.ReadAll(Published.Replies(CorpusRoot, "heldout"), reader);
+        var rules = Scoring.ReadAll(Published.Replies(CorpusRoot, "heldout"), null);
+        var text = Scoring.Report("The reader on dev (settings and thresholds chosen here)", dev) + "\n"
+                   + Scoring.Report("The reader on the held-out set (untuned)", heldOut) + "\n"
+                   + Scoring.Report("The pattern rules alone on the held-out set", rules);
+        output.WriteLine(text);
+        Report.Write("reader", text);
+
+        Assert.True(heldOut.Count >= 60, $"{heldOut.Count} held-out replies");
+        // The thresholds were chosen on dev for these two figures: a model or feature change that loses them fails here.
+        var devRejections = dev.Where(s => s.Item.Label == "rejection").ToList();
+        var acted = dev.Where(s => s.Read == "rejection" && s.Reading.Sure).ToList();
+        Assert.NotEmpty(acted);
+        Assert.True(acted.Count(s => s.Item.Label == "rejection") >= 0.97 * acted.Count, "rejections acted on alone: precision under 0.97 on dev");
+        Assert.True(devRejections.Count(s => s.Read == "rejection") >= 0.95 * devRejections.Count, "rejections acted on or asked about: under 0.95 on dev");
+    }
+
+    [Fact]
+    public void InterviewDetectionIsMeasuredOnTheHeldOutInvites()
+    {
+        // Detection is still the rules' (the reader reads replies only): measured here on invites nobody tuned them on.
+        var invites = PublishedCorpusTests.Items("heldout", "invites");
+        Assert.True(invites.Count >= 40, $"{invites.Count} held-out invites");
+        var detected = invites.Select(c =>
+        {
+            var (user, ev) = Corpus.EventCase(c);
+            var verdict = InterviewDetector.Detect(ev, user).Verdict;
+            return (Expected: c.Str("label"), Actual: verdict == DetectionVerdict.Interview ? "interview" : "not", Maybe: verdict == DetectionVerdict.Maybe, Id: c.Str("id"));
+        }).ToList();
+        var wrong = detected.Where(d => d.Expected != d.Actual).Select(d => $"{d.Id} ({d.Expected}{(d.Maybe ? ", maybe" : "")})");
+        var text = $"Interview detection (rules) on the held-out invites ({invites.Count}, untuned): {Corpus.Score("interview", detected.Select(d => (d.Expected, d.Actual)).ToList())}; "
+                   + $"{detected.Count(d => d.Maybe)} asked as maybe; wrong: {string.Join(", ", wrong)}";
+        output.WriteLine(text);
+        Report.Write("detection-heldout", text);
+    }
+
+    [Fact]
+    public void AUsersCorrectionReadsTheSameTemplateTheSameWayNextTime()
+    {
+        var model = ReaderModel.Embedded("replies");
+        var reader = new MailReader(model);
+        const string first = "Update on your application. Hi Sam, the hiring manager has decided to pause this search for now.";
+        const string later = "Update on your application. Hi Alex, the hiring manager has decided to pause this search for now.";
+        var vector = reader.Vector("m1", first);
+        var corrected = reader.WithCorrections([new Correction("m1", "rejection", Features.Whole(vector))]);
+        var reading = corrected.ReadReply("m2", later)!;
+        Assert.Equal(("rejection", true), (reading.Label, reading.Confident));
+        Assert.Contains("you marked", reading.Because);
+        Assert.NotNull(reader.KnownVector("m1"));
+    }
+
+    [Fact]
+    public void ReadingAHostileMessageCostsNoMoreThanReadingAShortOne()
+    {
+        // The text is cut before the encoder sees it (1,000 characters, 16 sentences): cost per message is bounded.
+        var reader = Readers.Replies;
+        var hostile = Text.ForReading(new string('<', 50_000), string.Concat(Enumerable.Repeat("No. ", 500_000)));
+        Assert.True(hostile.Length <= Text.MaxReadingChars);
+        Assert.NotNull(reader.ReadReply("hostile", hostile));
+    }
+}

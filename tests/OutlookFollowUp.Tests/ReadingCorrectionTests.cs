@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OutlookFollowUp.Api.Data;
+using static OutlookFollowUp.Tests.ServiceEndToEndTests;
+
+namespace OutlookFollowUp.Tests;
+
+/// <summary>
+/// The service with the embedded reader in the loop (issue 12): a reply it is not sure of is asked about, the user's
+/// answer is kept per user (message id, class, vector; no text), replans at once, drafts the gracious reply, and
+/// survives a restart.
+/// </summary>
+public class ReadingCorrectionTests
+{
+    private const string Jordan = "jordan.lee@outlook.com";
+
+    [Fact]
+    public async Task AMaybeRejectionIsAskedAndTheUsersYesDraftsTheGraciousReplyAndSurvivesARestart()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-24T18:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        var box = server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        var recruiter = Person("Maya Patel", "maya.patel@contoso.com");
+        var invite = server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T10:00:00",
+            "Pacific Standard Time", recruiter, Person("Sam Ortiz", "sam.ortiz@contoso.com")))!;
+        // Worded so that the model leans to a rejection without being sure (0.66 < its 0.71 threshold for acting alone).
+        var reply = server.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "Following up",
+            ["from"] = recruiter.DeepClone(),
+            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
+            ["receivedDateTime"] = "2026-11-23T17:00:00Z",
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thanks for coming in. We decided to keep looking for someone with more platform experience." },
+        })!;
+        var messageId = (string)reply["id"]!;
+        var database = Path.Combine(Path.GetTempPath(), $"ofu-correction-{Guid.NewGuid():N}.db");
+        var settings = new Dictionary<string, string?> { ["Database:ConnectionString"] = "Data Source=" + database };
+        string key;
+        try
+        {
+            await using (var service = new ServiceFactory(server.BaseUrl + "/v1.0", settings).WithClock(clock))
+            {
+                var client = service.ClientFor(Jordan);
+                var view = JsonNode.Parse(await client.GetStringAsync($"/api/events/{(string)invite["id"]!}/plan"))!;
+                key = (string)view["processKey"]!;
+                var process = view["plan"]!["process"]!;
+                Assert.Equal("paused", (string?)process["state"]);
+                Assert.Equal(("rejection", messageId), ((string?)process["question"]?["class"], (string?)process["question"]?["messageId"]));
+                Assert.Equal("Did Contoso turn you down?", (string?)process["question"]!["text"]);
+                Assert.False((bool)process["lastReply"]!["sure"]!);
+                Assert.DoesNotContain(view["plan"]!["steps"]!.AsArray(), s => (string?)s!["kind"] == "rejection-reply");
+
+                var path = $"/api/processes/{Uri.EscapeDataString(key)}/replies/{Uri.EscapeDataString(messageId)}";
+                Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsJsonAsync(path, new { @class = "maybe" })).StatusCode);
+                Assert.Equal(HttpStatusCode.NotFound, (await client.PutAsJsonAsync($"/api/processes/{Uri.EscapeDataString(key)}/replies/no-such-message", new { @class = "rejection" })).StatusCode);
+
+                var answered = await client.PutAsJsonAsync(path, new { @class = "rejection" });
+                Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+                var result = JsonNode.Parse(await answered.Content.ReadAsStringAsync())!;
+                Assert.Equal(1, (int)result["writes"]!["created"]!);
+                var after = result["view"]!["plan"]!;
+                Assert.Equal("rejected", (string?)after["process"]!["state"]);
+                Assert.Equal("you", (string?)after["process"]!["lastReply"]!["readBy"]);
+                Assert.Null(after["process"]!["question"]);
+                var gracious = Assert.Single(after["steps"]!.AsArray(), s => (string?)s!["kind"] == "rejection-reply")!;
+                Assert.NotNull(gracious["written"]);
+                lock (box.Gate) Assert.Contains(box.Messages.Values, m => Key(m) == (string)gracious["key"]! && (bool?)m["isDraft"] == true);
+
+                await using var scope = service.Services.CreateAsyncScope();
+                var row = await scope.ServiceProvider.GetRequiredService<AppDb>().Corrections.SingleAsync();
+                Assert.Equal((messageId, "rejection"), (row.MessageId, row.Class));
+                Assert.Equal(2 * OutlookFollowUp.Reader.Encoder.Dimensions, row.Vector!.Length); // the vector, 16 bits a dimension; never the text
+            }
+
+            // A restart: the correction is in the database, so the plan stays the one the user confirmed.
+            await using (var again = new ServiceFactory(server.BaseUrl + "/v1.0", settings).WithClock(clock))
+            {
+                var plan = JsonNode.Parse(await again.ClientFor(Jordan).GetStringAsync($"/api/processes/{Uri.EscapeDataString(key)}"))!["plan"]!;
+                Assert.Equal("rejected", (string?)plan["process"]!["state"]);
+                Assert.Equal("you", (string?)plan["process"]!["lastReply"]!["readBy"]);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(database + suffix);
+        }
+    }
+}
