@@ -28,21 +28,26 @@ public static class Encoder
     {
         if (texts.Count == 0) return [];
         var input = texts.Select(t => t.Length > Engine.Text.MaxReadingChars ? t[..Engine.Text.MaxReadingChars] : t).ToArray();
-        // In batches: one batch is a tensor padded to its longest text, so thousands at once take gigabytes.
-        var result = new List<float[]>(input.Length);
-        for (var start = 0; start < input.Length; start += BatchSize)
+        // In batches of texts of similar length: a batch is a tensor padded to its longest text, so a message's short
+        // sentences batched with its whole text cost as much as the whole text each, and thousands at once take gigabytes.
+        var order = Enumerable.Range(0, input.Length).OrderBy(i => input[i].Length).ToArray();
+        var result = new float[input.Length][];
+        for (var start = 0; start < order.Length; start += BatchSize)
         {
-            var batch = input[start..Math.Min(input.Length, start + BatchSize)];
+            var indices = order[start..Math.Min(order.Length, start + BatchSize)];
+            var batch = indices.Select(i => input[i]).ToArray();
+            float[][] vectors;
             Gate.Wait(cancellationToken);
             try
             {
-                result.AddRange(Shared.Value.Encode(batch, cancellationToken));
+                vectors = Shared.Value.Encode(batch, cancellationToken);
             }
             finally
             {
                 Gate.Release();
             }
+            for (var k = 0; k < indices.Length; k++) result[indices[k]] = vectors[k];
         }
-        return result.ToArray();
+        return result;
     }
 }

@@ -51,7 +51,7 @@ public sealed class MailReader : IMailReader
     /// <summary>The features of a text, encoded once (kept by the text's hash: the same text reads the same).</summary>
     public float[] Vector(string? messageId, string text, CancellationToken cancellationToken = default)
     {
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 16);
+        var key = KeyOf(text);
         if (messageId is not null)
         {
             if (_textOf.Count >= MaxCachedVectors) _textOf.Clear();
@@ -63,6 +63,20 @@ public sealed class MailReader : IMailReader
         _vectors[key] = v;
         return v;
     }
+
+    /// <summary>Encodes the texts not read yet in one go (batched by length), so that reading them later costs a lookup.</summary>
+    public void Prime(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    {
+        var missing = texts.Distinct().Where(t => t.Length > 0 && !_vectors.ContainsKey(KeyOf(t))).ToList();
+        if (missing.Count == 0) return;
+        foreach (var (text, v) in missing.Zip(Features.For(missing, cancellationToken)))
+        {
+            if (_vectors.Count >= MaxCachedVectors) _vectors.Clear();
+            _vectors[KeyOf(text)] = v;
+        }
+    }
+
+    private static string KeyOf(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 16);
 
     /// <summary>The whole text's vector of a message this process has read, by its id (a correction keeps it).</summary>
     public float[]? KnownVector(string messageId) =>

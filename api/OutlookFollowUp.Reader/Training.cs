@@ -23,10 +23,6 @@ public static class Training
         new(L2: 1e-3), new(L2: 3e-3), new(L2: 1e-3, Balanced: false), new(L2: 3e-3, Balanced: false),
     ];
 
-    /// <summary>The head that <paramref name="settings"/> give on <paramref name="train"/> (what a test retrains to check the file).</summary>
-    public static Head TrainHead(IReadOnlyList<CorpusItem> train, Head.Settings settings) =>
-        Head.Train(Features.For(train.Select(i => i.Text).ToList()), train.Select(i => i.Label).ToList(), Corpus.ReplyLabels, settings);
-
     public static ReaderModel TrainReplies(string corpusRoot, TextWriter log)
     {
         var train = Corpus.Replies(corpusRoot, "train");

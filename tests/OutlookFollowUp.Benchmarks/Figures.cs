@@ -320,3 +320,52 @@ public static class HostileBodyFigures
         if (o.Smoke) notes.Add("8. Smoke run: one read of each body, not a measurement.");
     }
 }
+
+/// <summary>
+/// Figure 9: the embedded mail reader: loading the model (once per process), reading one message (a text the process
+/// has not read: the encoder runs; one it has: the vector is kept), and what the model costs in memory. Reported.
+/// </summary>
+public static class ReaderFigures
+{
+    public static void Run(BenchOptions o, List<Figure> figures, List<string> notes)
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        self.Refresh();
+        var before = self.WorkingSet64;
+        var loadedBefore = OutlookFollowUp.Reader.Encoder.Loaded;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var reader = new OutlookFollowUp.Reader.MailReader(OutlookFollowUp.Reader.ReaderModel.Embedded("replies"));
+        OutlookFollowUp.Reader.Encoder.Load();
+        var load = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        self.Refresh();
+        figures.Add(new("9. Mail reader", "model load (the package's MiniLM and the head), once per process", loadedBefore ? "already loaded" : $"{load.TotalMilliseconds:N0} ms",
+            "", "reported", null));
+        figures.Add(new("9. Mail reader", "working set added by loading it", $"{(self.WorkingSet64 - before) / 1e6:N0} MB", "", "reported", null));
+
+        var root = Path.Combine(OutlookFollowUp.Tests.Report.FindRoot(), "tests", "corpus");
+        var texts = OutlookFollowUp.Reader.Corpus.Replies(root, "dev").Select(i => i.Text).Take(o.Smoke ? 10 : 147).ToList();
+        var cold = new List<double>();
+        foreach (var t in texts)
+        {
+            var s = System.Diagnostics.Stopwatch.GetTimestamp();
+            reader.ReadReply(null, t);
+            cold.Add(System.Diagnostics.Stopwatch.GetElapsedTime(s).TotalMilliseconds);
+        }
+        var warm = new List<double>();
+        foreach (var t in texts)
+        {
+            var s = System.Diagnostics.Stopwatch.GetTimestamp();
+            reader.ReadReply(null, t);
+            warm.Add(System.Diagnostics.Stopwatch.GetElapsedTime(s).TotalMilliseconds);
+        }
+        cold.Sort();
+        warm.Sort();
+        figures.Add(new("9. Mail reader", $"reading a message it has not read ({texts.Count} dev replies, up to 1,000 characters and 16 sentences each)",
+            $"p50 {cold[cold.Count / 2]:N0} ms, p95 {cold[(int)(cold.Count * 0.95)]:N0} ms", "", "reported", null));
+        figures.Add(new("9. Mail reader", "reading it again (the vector is kept by the text's hash)", $"p50 {warm[warm.Count / 2]:N2} ms", "", "reported", null));
+        self.Refresh();
+        figures.Add(new("9. Mail reader", "peak working set of this process (with --only reader: the model and the corpus, nothing else)", $"{self.PeakWorkingSet64 / 1e6:N0} MB",
+            "a bare process that loads the package's model: about 455 MB here", "reported (the service's own peak: figures 2-4)", null));
+        if (o.Smoke) notes.Add("9. Smoke run: ten readings, not a measurement.");
+    }
+}

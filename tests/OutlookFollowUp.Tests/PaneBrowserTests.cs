@@ -154,25 +154,32 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         Assert.Empty(errors);
     }
 
-    [Fact]
-    public async Task AMaybeRejectionAsksInThePaneAndTheTapDraftsTheGraciousReply()
+    /// <summary>Maya's message two days after the interview, swept, and the pane opened on it.</summary>
+    private async Task<(PaneHost Host, IPage Page, List<string> Errors)> OpenedOnMayasMessageAsync(string subject, string body)
     {
         var (host, _, clock) = await InterviewEndedAsync();
-        await using var _ = host;
         await AsJordanAsync(host, "/api/me");
-        // Worded so that the embedded reader leans to a rejection without being sure of it.
         host.Graph.Sandbox.Deliver(Jordan, new JsonObject
         {
-            ["subject"] = "Following up",
+            ["subject"] = subject,
             ["from"] = Maya.DeepClone(),
             ["toRecipients"] = new JsonArray(ServiceEndToEndTests.Person("Jordan Lee", Jordan)),
-            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thanks for coming in. We decided to keep looking for someone with more platform experience." },
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = body },
         });
         clock.Advance(TimeSpan.FromDays(2));
         await host.Services.GetRequiredService<Sweeper>().RunOnceAsync(clock.GetUtcNow());
-
         var office = new FakeOffice { Item = new { itemType = "message", from = new { emailAddress = "maya.patel@contoso.com", displayName = "Maya Patel" } }, Token = Token };
         var (page, errors) = await host.OpenAsync(browser.Browser, office);
+        return (host, page, errors);
+    }
+
+    [Fact]
+    public async Task AMaybeRejectionAsksInThePaneAndTheTapDraftsTheGraciousReply()
+    {
+        // Worded so that the embedded reader leans to a rejection without being sure of it.
+        var (host, page, errors) = await OpenedOnMayasMessageAsync("Following up",
+            "Hi Jordan, thanks for coming in. We decided to keep looking for someone with more platform experience.");
+        await using var _ = host;
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Did Contoso turn you down?" })).ToBeVisibleAsync();
         await Expect(page.Locator("header")).ToContainTextAsync("Paused");
         Assert.Equal(0, await page.Locator("li[data-step^='ofu1-rr-']").CountAsync());
@@ -190,20 +197,9 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task ACorrectionOfAWrongReadingReplansAtOnce()
     {
-        var (host, _, clock) = await InterviewEndedAsync();
+        var (host, page, errors) = await OpenedOnMayasMessageAsync("Your application for Data Engineer",
+            "Hi Jordan, thank you for your time. Unfortunately, we have decided to move forward with other candidates.");
         await using var _ = host;
-        await AsJordanAsync(host, "/api/me");
-        host.Graph.Sandbox.Deliver(Jordan, new JsonObject
-        {
-            ["subject"] = "Your application for Data Engineer",
-            ["from"] = Maya.DeepClone(),
-            ["toRecipients"] = new JsonArray(ServiceEndToEndTests.Person("Jordan Lee", Jordan)),
-            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thank you for your time. Unfortunately, we have decided to move forward with other candidates." },
-        });
-        clock.Advance(TimeSpan.FromDays(2));
-        await host.Services.GetRequiredService<Sweeper>().RunOnceAsync(clock.GetUtcNow());
-        var office = new FakeOffice { Item = new { itemType = "message", from = new { emailAddress = "maya.patel@contoso.com", displayName = "Maya Patel" } }, Token = Token };
-        var (page, errors) = await host.OpenAsync(browser.Browser, office);
         await Expect(page.Locator("header")).ToContainTextAsync("Not selected");
         var reading = page.GetByRole(AriaRole.Combobox, new() { NameRegex = new System.Text.RegularExpressions.Regex("^What the message of .* from maya.patel@contoso.com is$") });
         await Expect(reading).ToHaveValueAsync("rejection");
