@@ -107,3 +107,24 @@ public class ReaderModelTests(ITestOutputHelper output)
         Assert.NotNull(reader.ReadReply("hostile", hostile));
     }
 }
+
+/// <summary>`reader train|score`: bad input is one line and exit 2, never a stack trace.</summary>
+public class ReaderCommandTests
+{
+    [Theory]
+    [InlineData("reader")]
+    [InlineData("reader", "guess")]
+    [InlineData("reader", "score", "--split", "everything")]
+    [InlineData("reader", "train", "--rules")]
+    [InlineData("reader", "score", "--corpus", "/nonexistent/corpus")]
+    public void BadArgumentsGetOneLineAndExitTwo(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Assert.Equal(Api.Cli.PlanCommand.BadInput, Api.Cli.ReaderCommand.Run(args, stdout, stderr));
+        Assert.Equal("", stdout.ToString());
+        Assert.Single(stderr.ToString().TrimEnd().Split('\n'));
+        Assert.DoesNotContain("Exception", stderr.ToString());
+        Assert.DoesNotContain("   at ", stderr.ToString());
+    }
+}
