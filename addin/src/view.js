@@ -212,7 +212,8 @@ export function plan(view, on, message) {
       h('ul', { className: 'items' }, reminders.map((s) => reminderItem(s, on)))) : null,
     spelling(steps),
     on.correct ? readings(p, on) : null,
-    p.process.state === 'not-interview' ? null : factsForm(view, on),
+    // Nothing the user tells us changes a closed process: after a rejection the form would only invite a chase.
+    ['not-interview', 'rejected'].includes(p.process.state) ? null : factsForm(view, on),
     on.backToList ? h('p', {}, h('button', { className: 'link', 'data-key': 'all', onclick: on.backToList }, 'All your interview processes')) : null,
   ];
 }
@@ -229,6 +230,6 @@ export function dashboard(items, on, note) {
           h('button', { className: 'link', 'data-key': `open-${item.key}`, onclick: () => on.open(item.key) }, item.company || item.title || 'Interview'),
           h('span', { className: 'badge' }, stateLabel(item.state))),
         item.title ? h('p', { className: 'sub' }, item.title) : null,
-        item.nextStepKind ? h('p', { className: 'why' }, `Next: ${kindLabel(item.nextStepKind)}${item.nextStepDueUtc ? `, ${new Date(item.nextStepDueUtc).toLocaleString()}` : ''}`) : null))),
+        item.nextStepKind ? h('p', { className: 'why' }, `Next: ${kindLabel(item.nextStepKind)}${item.nextStepDueLocal ? `, ${when(item.nextStepDueLocal)}` : ''}`) : null))),
   ];
 }

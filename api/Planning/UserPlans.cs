@@ -391,7 +391,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             r.Role = plan.Process.Role;
             r.Title = p.Group.Events[0].Subject;
             r.FirstInterviewUtc = plan.Process.Rounds.Count > 0 ? plan.Process.Rounds[0].StartUtc.UtcDateTime : null;
-            var next = plan.Steps.Where(s => s.Status is StepStatus.Due or StepStatus.Scheduled or StepStatus.NeedsReview).MinBy(s => s.DueUtc);
+            var next = NextStep(plan);
             r.NextStepKind = next is null ? null : Token(next.Kind);
             r.NextStepDueUtc = next?.DueUtc.UtcDateTime;
             r.UpdatedUtc = now.UtcDateTime;
@@ -413,6 +413,18 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(set => set.SetProperty(u => u.WakeUtc,
             u => u.SettingsJson != settingsUsed ? at
                 : u.WakeUtc != null && u.WakeUtc > at && u.WakeUtc < keepIfBefore ? u.WakeUtc : planned), cancellationToken);
+    }
+
+    /// <summary>
+    /// What the dashboard shows as "Next": a message to write that is due now (a thank-you, a follow-up, the reply to a
+    /// decision) before any reminder, however old the reminder; then the soonest of the rest.
+    /// </summary>
+    public static PlanStep? NextStep(Plan plan)
+    {
+        var open = plan.Steps.Where(s => s.Status is StepStatus.Due or StepStatus.Scheduled or StepStatus.NeedsReview).ToList();
+        return open.Where(s => s.Mail is not null && s.Status is StepStatus.Due or StepStatus.NeedsReview).MinBy(s => s.DueUtc)
+               ?? open.Where(s => s.Status is StepStatus.Due or StepStatus.NeedsReview).MinBy(s => s.DueUtc)
+               ?? open.MinBy(s => s.DueUtc);
     }
 
     /// <summary>An enum as the JSON names it ("needs-review"), so the database, the page and the API speak alike.</summary>

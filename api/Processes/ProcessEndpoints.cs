@@ -14,7 +14,7 @@ public sealed record ProcessView(string ProcessKey, Plan Plan, UserFacts Facts);
 
 /// <summary>One line of the dashboard.</summary>
 public sealed record ProcessListItem(string Key, string State, string? Company, string? Role, string? Title, DateTime? FirstInterviewUtc,
-    string? NextStepKind, DateTime? NextStepDueUtc);
+    string? NextStepKind, DateTime? NextStepDueUtc, string? NextStepDueLocal = null);
 
 /// <summary>What the user says an employer's message is: a reply class ("rejection", "other"...).</summary>
 public sealed record ReplyCorrection(string? Class);
@@ -110,9 +110,14 @@ public static class ProcessEndpoints
     {
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var rows = await s.Db.Processes.AsNoTracking().Where(p => p.UserId == user.Id && p.State != "not-interview" && p.State != "").ToListAsync(ct);
+        // Times as the mailbox's zone shows them (as plans give dueLocal), not the browser's.
+        UserCalendar calendar;
+        try { calendar = new UserCalendar(user.TimeZone, null, null); }
+        catch (PlanInputException) { calendar = new UserCalendar("UTC", null, null); }
         return TypedResults.Ok(rows
             .OrderBy(p => p.NextStepDueUtc ?? DateTime.MaxValue).ThenByDescending(p => p.FirstInterviewUtc)
-            .Select(p => new ProcessListItem(p.Key, p.State, p.Company, p.Role, p.Title, p.FirstInterviewUtc, p.NextStepKind, p.NextStepDueUtc))
+            .Select(p => new ProcessListItem(p.Key, p.State, p.Company, p.Role, p.Title, p.FirstInterviewUtc, p.NextStepKind, p.NextStepDueUtc,
+                p.NextStepDueUtc is { } due ? calendar.ToLocal(new DateTimeOffset(due, TimeSpan.Zero)).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : null))
             .ToList());
     }
 

@@ -147,6 +147,7 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         var reply = page.Locator("li[data-step^='ofu1-rr-']");
         await Expect(reply).ToContainTextAsync("Reply to their decision to Maya Patel");
         await Expect(reply).ToContainTextAsync("Draft ready");
+        Assert.Equal(0, await page.Locator("form[aria-labelledby='facts-title']").CountAsync()); // no facts form on a closed process
         await reply.GetByRole(AriaRole.Button).ClickAsync();
         var opened = await page.EvaluateAsync<string>("() => window.__officeCalls.filter(c => c[0] === 'displayMessageForm').map(c => c[1])[0]");
         Assert.Equal((string)Items(host, events: false).Single(m => Key(m)?.StartsWith("ofu1-rr-") == true)["id"]!, opened);
