@@ -118,6 +118,7 @@ internal sealed class PlanBuilder
         ReminderFromReply(chain, last, context, eventByKey);
         if (rejection is not null) Rejected(chain, rejection, contact, context, byKey, mine, eventByKey);
         else if (last is { Reading: { Class: ReplyClass.OnHold, Sure: true } } held) OnHold(chain, held, contact, context, eventByKey);
+        if (rejection is null) WithdrawStaleRejectionReply(chain, contact, context, byKey);
         NextRounds(rounds, context, eventByKey);
         if (_facts.MutualConnection is { Address: { Length: > 0 } } mutual)
         {
@@ -601,6 +602,20 @@ internal sealed class PlanBuilder
         }
         StayInTouch(chain, to ?? contact, rejection.Mail.At, c, eventByKey,
             "R9: stay in touch after a rejection, once every few months at most, twice per company at most [000, 002]");
+    }
+
+    /// <summary>
+    /// R6: a reply to a decision drafted while a rejection stood (the user since said the message was no rejection, or it
+    /// reads otherwise now) is withdrawn when untouched, kept and flagged when the user edited it.
+    /// </summary>
+    private void WithdrawStaleRejectionReply(RoundInfo chain, Person? contact, DraftContext c, Dictionary<string, Mail> byKey)
+    {
+        var key = StepKeys.For(StepKind.RejectionReply, _processKey, chain.DateKey);
+        if (Written(byKey, key) is not { Sent: false } stale) return;
+        var to = contact ?? new Person("", "");
+        var draft = Drafts.RejectionReply(c, People.FirstName(new EmailAddress(to.Name, to.Address)), null, null);
+        _steps.Add(MailStep(StepKind.RejectionReply, key, "R6: no rejection stands now", to, _now, _cal.NextWorkingInstant(_now), draft, stale,
+            (StepStatus.Cancelled, "R6: no rejection stands now (you said their message is something else): the reply to their decision is not needed"), null, false));
     }
 
     /// <summary>R5: a role on hold is no verdict: no more follow-ups (cancelled above), no gracious reply, and stay in touch.</summary>

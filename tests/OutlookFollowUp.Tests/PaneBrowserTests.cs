@@ -209,8 +209,10 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         await reading.SelectOptionAsync("in-process");
         await Expect(page.Locator("header")).Not.ToContainTextAsync("Not selected");
         await Expect(page.Locator("p.saved[role='status']").First).ToContainTextAsync("follows what you said");
+        await Expect(page.Locator("p.saved[role='status']").First).ToContainTextAsync("withdrawn"); // the sweep's gracious reply
         await Expect(page.Locator("li[data-reply]")).ToContainTextAsync("Still in process (as you said)");
         Assert.Equal(0, await page.Locator("li[data-step^='ofu1-rr-']").CountAsync());
+        Assert.DoesNotContain(Items(host, events: false), m => Key(m)?.StartsWith("ofu1-rr-") == true);
         Assert.Empty(errors);
     }
 

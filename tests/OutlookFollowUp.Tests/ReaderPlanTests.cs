@@ -91,6 +91,19 @@ public class ReaderPlanTests
     }
 
     [Fact]
+    public void AReplyToADecisionTheUserSaysWasNoRejectionIsWithdrawn()
+    {
+        var drafted = Plan(new Saying("rejection", 0.93, true), Update()).One(StepKind.RejectionReply);
+        var draft = A.Draft(A.Dana, drafted.Key, "2026-03-12T18:00:00Z");
+        var corrections = new Dictionary<string, ReplyClass> { ["m-update"] = ReplyClass.InProcess };
+        var plan = Planner.Build(A.Input(Now, [Tuesday], [Update(), draft]) with { Corrections = corrections }, null, default, new Saying("rejection", 0.93, true));
+        var stale = plan.One(StepKind.RejectionReply);
+        Assert.Equal((StepStatus.Cancelled, true), (stale.Status, stale.WithdrawDraft));
+        Assert.Contains("no rejection stands now", stale.Reason);
+        Assert.NotEqual(ProcessState.Rejected, plan.Process.State);
+    }
+
+    [Fact]
     public void ARoleOnHoldStopsTheFollowUpsAndSuggestsStayingInTouchButNeverTheRejectionReply()
     {
         var plan = Plan(new Saying("on-hold", 0.9, true), Update("The position has been put on hold while we revisit the budget."));
