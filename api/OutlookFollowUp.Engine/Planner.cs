@@ -503,10 +503,14 @@ internal sealed class PlanBuilder
     private static EmployerReply Summary(Reply r) => new(r.Mail.Message.Id, r.Reading.Class, r.Mail.At, r.Mail.From, r.Reading.Date?.Date,
         r.Reading.Probability, r.Reading.Reason, r.Reading.ReadBy, r.Reading.Sure);
 
-    /// <summary>R5: a reading that would change the plan but that the product is not sure of is asked, not acted on.</summary>
+    /// <summary>R5: a reading that would change the plan on its own (a rejection, an offer...) but is not sure: asked, not acted on.</summary>
+    private static bool Asks(Reply? r) =>
+        r is { Reading.Sure: false } && r.Reading.Class is ReplyClass.Rejection or ReplyClass.Offer or ReplyClass.NextRound or ReplyClass.OnHold;
+
     private static ReadingQuestion? Question(Reply? last, string? company)
     {
-        if (last is not { Reading.Sure: false } r) return null;
+        if (!Asks(last)) return null;
+        var r = last!;
         var who = company ?? People.DisplayName(r.Mail.Message.From?.EmailAddress);
         var text = r.Reading.Class switch
         {
@@ -524,7 +528,7 @@ internal sealed class PlanBuilder
     {
         if (last is null) return null;
         var when = Local(last.Mail.At);
-        if (!last.Reading.Sure && last.Reading.Class is ReplyClass.Rejection or ReplyClass.Offer or ReplyClass.NextRound or ReplyClass.OnHold)
+        if (Asks(last))
             return (StepStatus.Skipped, $"R5: paused: {last.Mail.From} answered on {when}, and it may say the process changed ({last.Reading.Reason}); answer the question in the pane");
         return last.Reading.Class switch
         {
@@ -806,8 +810,7 @@ internal sealed class PlanBuilder
         if (last is { Reading: { Class: ReplyClass.OnHold, Sure: true } }) return ProcessState.OnHold;
         if (rounds[^1].Round.EndUtc > _now) return rounds.Count > 1 || rounds[^1].Round.StartUtc > _now && rounds.Any(r => r.Round.EndUtc <= _now)
             ? ProcessState.NextRound : ProcessState.Upcoming;
-        if (last is { Reading.Sure: false } && last.Reading.Class is ReplyClass.Rejection or ReplyClass.Offer or ReplyClass.NextRound or ReplyClass.OnHold)
-            return ProcessState.Paused;
+        if (Asks(last)) return ProcessState.Paused;
         if (last?.Reading.Class == ReplyClass.Offer) return ProcessState.Offer;
         if (last?.Reading.Class == ReplyClass.NextRound) return ProcessState.NextRound;
         if (last?.Reading.Class is ReplyClass.Other or ReplyClass.References && _facts.ResumeFollowUps != true) return ProcessState.Paused;

@@ -13,7 +13,7 @@ public sealed class FilterException(string message) : Exception(message);
 /// </summary>
 public static partial class ODataFilter
 {
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d(:\d\d)?$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d(:\d\d)?$", System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex DateTimePrefix();
 
     public static Func<JsonObject, bool> Parse(string text)

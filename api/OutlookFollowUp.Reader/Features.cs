@@ -21,7 +21,7 @@ public static class Features
 
     public static int Length => 3 * D + RuleClasses.Length;
 
-    /// <summary>The features of each text, encoded in one batch.</summary>
+    /// <summary>The features of each text; the texts and their sentences go to the encoder in one call.</summary>
     public static float[][] For(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         var sentences = texts.Select(t => Text.Sentences(t).Where(s => s.Length > 3).Take(MaxSentences).ToList()).ToList();

@@ -91,8 +91,6 @@ public sealed class MailReader : IMailReader
             return new MailReading(corr.Label, Math.Round(nearestCorrection.Similarity, 3), $"like a message you marked as {corr.Label}", true);
 
         var p = _model.Head.Probabilities(vector);
-        var best = Training.ArgMax(p);
-        var label = _model.Labels[best];
         var because = "nearest examples: " + string.Join(", ", Nearest(whole, 3).Select(e => $"{e.Example.Id} ({e.Example.Label}, {e.Similarity:F2})"));
         return Decide(_model, p, because);
     }
@@ -107,7 +105,7 @@ public sealed class MailReader : IMailReader
         var best = Training.ArgMax(p);
         var label = model.Labels[best];
         var acting = model.Ask.ContainsKey(label);
-        if ((!acting && !AnyAsk(model, p, except: null)) || (acting && p[best] >= model.Act.GetValueOrDefault(label, 0)))
+        if (acting && p[best] >= model.Act.GetValueOrDefault(label, 0))
             return new MailReading(label, Math.Round(p[best], 3), because, true);
         // The costliest miss first: a rejection not asked about leaves follow-ups chasing a closed door.
         var ask = Training.Acting.Where(model.Ask.ContainsKey).Select(l => (Label: l, P: p[Array.IndexOf(model.Labels, l)], Value: model.Ask[l]))
@@ -116,9 +114,6 @@ public sealed class MailReader : IMailReader
             ? new MailReading(label, Math.Round(p[best], 3), because, !acting)
             : new MailReading(ask.Label, Math.Round(ask.P, 3), because, false);
     }
-
-    private static bool AnyAsk(ReaderModel model, double[] p, string? except) =>
-        model.Ask.Any(a => a.Key != except && p[Array.IndexOf(model.Labels, a.Key)] >= a.Value);
 
     /// <summary>The training examples closest to a vector (cosine), for "why".</summary>
     public IEnumerable<(ReaderModel.Example Example, double Similarity)> Nearest(float[] vector, int count) =>

@@ -46,8 +46,8 @@ public sealed class ReaderModel
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>Vectors are kept at 16 bits: what training reads back is exactly what the file holds.</summary>
-    public static string Quantize(float[] v)
+    /// <summary>A unit vector at 16 bits a component (the model file as base64, the corrections table as bytes).</summary>
+    public static byte[] QuantizeBytes(float[] v)
     {
         var bytes = new byte[v.Length * 2];
         for (var i = 0; i < v.Length; i++)
@@ -56,14 +56,17 @@ public sealed class ReaderModel
             bytes[2 * i] = (byte)(q & 0xFF);
             bytes[2 * i + 1] = (byte)((q >> 8) & 0xFF);
         }
-        return Convert.ToBase64String(bytes);
+        return bytes;
     }
 
-    public static float[] Dequantize(string base64)
+    public static float[] DequantizeBytes(byte[] bytes)
     {
-        var bytes = Convert.FromBase64String(base64);
         var v = new float[bytes.Length / 2];
         for (var i = 0; i < v.Length; i++) v[i] = (short)(bytes[2 * i] | (bytes[2 * i + 1] << 8)) / 32767f;
         return v;
     }
+
+    public static string Quantize(float[] v) => Convert.ToBase64String(QuantizeBytes(v));
+
+    public static float[] Dequantize(string base64) => DequantizeBytes(Convert.FromBase64String(base64));
 }

@@ -149,7 +149,8 @@ public static class Scoring
         var n = scored.Count;
         var right = scored.Count(s => s.Read == s.Item.Label);
         sb.AppendLine($"{title}: {n} replies, accuracy {Ratio(right, n)}");
-        sb.AppendLine($"  {"label",-11} {"n",4} {"precision",10} {"recall",8} {"acted-P",8} {"act/ask-R",9}");
+        // Recall counts a message read as its label whether acted on or asked about; acted-P is the precision of acting alone.
+        sb.AppendLine($"  {"label",-11} {"n",4} {"precision",10} {"recall",8} {"acted-P",8}");
         foreach (var l in labels)
         {
             var actual = scored.Count(s => s.Item.Label == l);
@@ -157,8 +158,7 @@ public static class Scoring
             var tp = scored.Count(s => s.Read == l && s.Item.Label == l);
             var acted = scored.Where(s => s.Read == l && s.Reading.Sure).ToList();
             var actedRight = acted.Count(s => s.Item.Label == l);
-            var caught = scored.Count(s => s.Item.Label == l && s.Read == l);
-            sb.AppendLine($"  {l,-11} {actual,4} {Ratio(tp, read),10} {Ratio(tp, actual),8} {Ratio(actedRight, acted.Count),8} {Ratio(caught, actual),9}");
+            sb.AppendLine($"  {l,-11} {actual,4} {Ratio(tp, read),10} {Ratio(tp, actual),8} {Ratio(actedRight, acted.Count),8}");
         }
         var asked = scored.Count(s => s.Asked);
         sb.AppendLine($"  asked the user about {asked} of {n} ({Ratio(asked, n)}); acted alone on {scored.Count(s => s.Reading.Sure && Training.Acting.Contains(s.Read))}");

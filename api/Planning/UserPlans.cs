@@ -195,7 +195,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             if (ReplyClassifier.ClassOf(c.Class) is { } cls) said.TryAdd(c.MessageId, cls);
         var reader = reading.Reader?.WithCorrections(corrections
             .Where(c => c.Vector is { Length: > 0 } && ReplyClassifier.ClassOf(c.Class) is not null)
-            .Select(c => new Correction(c.MessageId, c.Class, OutlookFollowUp.Reader.ReaderModel.Dequantize(Convert.ToBase64String(c.Vector!)))).ToList());
+            .Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList());
         var graphEvents = events.Select(e => Read<GraphEvent>(e.Json)).Where(e => e is not null).Select(e => e!).ToList();
         var ours = graphEvents.Where(e => StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null).ToList();
         var result = new List<PlannedProcess>();
@@ -247,7 +247,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             db.Corrections.Add(record);
         }
         record.Class = Token(said);
-        record.Vector = vector is null ? record.Vector : Convert.FromBase64String(OutlookFollowUp.Reader.ReaderModel.Quantize(vector));
+        record.Vector = vector is null ? record.Vector : ReaderModel.QuantizeBytes(vector);
         record.CreatedUtc = now.UtcDateTime;
         db.Audit.Add(new AuditRecord
         {

@@ -187,12 +187,13 @@ public static class ProcessEndpoints
                 statusCode: StatusCodes.Status400BadRequest);
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         if (!await Owns(s.Db, user, processKey, ct)) return NoProcess();
-        var (plans, _) = await PlanAsync(s, user, ct, only: processKey);
+        var (plans, mail) = await PlanAsync(s, user, ct, only: processKey);
         if (messageId.Length > 1024 || plans.FirstOrDefault(p => p.Group.Key == processKey) is not { } planned
             || planned.Plan.Process.Replies.All(r => r.MessageId != messageId))
             return NotFound("No such employer message in this process", "Corrections name a message the process's plan lists in process.replies.");
         await s.Plans.CorrectAsync(user, messageId, said, s.Time.GetUtcNow(), ct);
-        return await WriteAndReplanAsync(s, user, processKey, w => w is NewDraft or DeleteDraft, ct);
+        // The mail just read serves the replan: only the reading changed.
+        return await WriteAndReplanAsync(s, user, processKey, w => w is NewDraft or DeleteDraft, ct, mail);
     }
 
     /// <summary>Accepts a suggested reminder: the event is created in the calendar now when it is due.</summary>
@@ -226,11 +227,11 @@ public static class ProcessEndpoints
         .Select(k => System.Text.Json.JsonSerializer.Serialize(k).Trim('"')).ToHashSet();
 
     private static async Task<Results<Ok<WriteResult>, ProblemHttpResult>> WriteAndReplanAsync(PaneServices s, UserRecord user, string processKey,
-        Func<MailboxWrite, bool> which, CancellationToken ct)
+        Func<MailboxWrite, bool> which, CancellationToken ct, IReadOnlyList<GraphMessage>? readMail = null)
     {
         var now = s.Time.GetUtcNow();
         var mailbox = s.Mailboxes.For(user);
-        var (plans, mail) = await PlanAsync(s, user, ct, only: processKey);
+        var (plans, mail) = await PlanAsync(s, user, ct, readMail, processKey);
         var records = await s.Plans.StepRecordsAsync(user, ct);
         var writes = UserPlans.WritesFor(plans.Where(p => p.Group.Key == processKey).ToList(), records, mail, now, userAsked: true)
             .Where(w => which(w.Write)).ToList();

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using OutlookFollowUp.Engine;
 using Xunit.Abstractions;
@@ -13,7 +11,7 @@ namespace OutlookFollowUp.Tests;
 /// </summary>
 public class PublishedCorpusTests(ITestOutputHelper output)
 {
-    private static readonly string[] ReplyLabels = ["rejection", "on-hold", "offer", "next-round", "in-process", "references", "auto-reply", "other"];
+    private static readonly string[] ReplyLabels = OutlookFollowUp.Reader.Corpus.ReplyLabels;
 
     internal static List<JsonElement> Items(string folder, string prefix) =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "corpus", folder), prefix + "*.jsonl").Order()
@@ -21,7 +19,7 @@ public class PublishedCorpusTests(ITestOutputHelper output)
             .ToList();
 
     /// <summary>Train or dev, by the source family alone: no site or repository lends wording to both.</summary>
-    internal static string Split(string sourceKey) => SHA256.HashData(Encoding.UTF8.GetBytes(sourceKey))[0] % 4 == 0 ? "dev" : "train";
+    internal static string Split(string sourceKey) => OutlookFollowUp.Reader.Corpus.Split(sourceKey);
 
     [Fact]
     public void EveryItemHasItsSourceAndLabelAndNoSourceCrossesTheSplits()

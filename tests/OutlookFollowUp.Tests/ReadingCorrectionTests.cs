@@ -57,7 +57,11 @@ public class ReadingCorrectionTests
                 Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsJsonAsync(path, new { @class = "maybe" })).StatusCode);
                 Assert.Equal(HttpStatusCode.NotFound, (await client.PutAsJsonAsync($"/api/processes/{Uri.EscapeDataString(key)}/replies/no-such-message", new { @class = "rejection" })).StatusCode);
 
+                int RoundTrips() => server.Sandbox.Log.Count(l => !l.InBatch);
+                var before = RoundTrips();
                 var answered = await client.PutAsJsonAsync(path, new { @class = "rejection" });
+                // The mail read once for the check and the replan, the draft written, the mail read again to show it.
+                Assert.Equal(3, RoundTrips() - before);
                 Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
                 var result = JsonNode.Parse(await answered.Content.ReadAsStringAsync())!;
                 Assert.Equal(1, (int)result["writes"]!["created"]!);
