@@ -56,10 +56,15 @@ public sealed record GraphMessage
 {
     public string? Id { get; init; }
     public string? ConversationId { get; init; }
+    /// <summary>The RFC 5322 Message-ID: other messages name it in their In-Reply-To and References headers.</summary>
+    public string? InternetMessageId { get; init; }
     public string? Subject { get; init; }
     public ItemBody? Body { get; init; }
     public string? BodyPreview { get; init; }
     public Recipient? From { get; init; }
+    /// <summary>Graph's <c>sender</c>, who actually wrote it: differs from <see cref="From"/> when written on behalf of a shared or delegated mailbox.</summary>
+    [JsonPropertyName("sender")]
+    public Recipient? WrittenBy { get; init; }
     public IReadOnlyList<Recipient>? ToRecipients { get; init; }
     public IReadOnlyList<Recipient>? CcRecipients { get; init; }
     public DateTimeOffset? SentDateTime { get; init; }
@@ -90,6 +95,8 @@ public sealed record UserProfile
 {
     public string? Address { get; init; }
     public string? DisplayName { get; init; }
+    /// <summary>The user's other addresses (Graph's <c>proxyAddresses</c>, <c>mail</c>, <c>userPrincipalName</c>): mail from them is the user's.</summary>
+    public IReadOnlyList<string>? Aliases { get; init; }
     /// <summary>Windows or IANA zone id, as Graph's mailbox settings give it.</summary>
     public string? TimeZone { get; init; }
     public WorkingHours? WorkingHours { get; init; }
@@ -141,6 +148,8 @@ public sealed record UserSettings
     public bool StayInTouch { get; init; } = true;
     /// <summary>Create suggested reminders without asking.</summary>
     public bool AutoAcceptReminders { get; init; }
+    /// <summary>Suggest connecting on LinkedIn with each interviewer [003, 004]; advice differs on it, so it can be turned off.</summary>
+    public bool ConnectOnLinkedIn { get; init; } = true;
     /// <summary>Days that are not business days, in the user's zone.</summary>
     public IReadOnlyList<DateOnly>? Holidays { get; init; }
 }
