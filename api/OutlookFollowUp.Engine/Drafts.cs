@@ -104,6 +104,8 @@ internal static partial class Drafts
                 $"{who} is connected to {company}. Right after an interview is a good time to ask whether they would be willing to put in a good word for you."),
             StepKind.AnswerOffer => ($"Respond to the offer from {company}",
                 "Thank them for the offer, ask about any details you need, and tell them when they can expect your answer."),
+            StepKind.BeforeInterview => ($"In the room with {company}: ask about next steps, note names",
+                $"Two things to do before you leave the interview:\n- Ask what the next steps are and when they expect to decide: that date tells you when to follow up.\n- Ask each interviewer for their contact details, and check how their names are spelled ({who}), for your thank-you notes."),
             StepKind.StayInTouch => ($"Reconnect with {who} at {company}",
                 "Send a short note to stay in touch: an article you wrote, or something useful for their work. Keep it to once every few months at most."),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),

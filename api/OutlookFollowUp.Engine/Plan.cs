@@ -18,6 +18,8 @@ public enum StepKind
     [JsonStringEnumMemberName("ask-recommendation")] AskRecommendation,
     [JsonStringEnumMemberName("answer-offer")] AnswerOffer,
     [JsonStringEnumMemberName("stay-in-touch")] StayInTouch,
+    /// <summary>Shortly before an interview: what to do in the room [001, 004].</summary>
+    [JsonStringEnumMemberName("before-interview")] BeforeInterview,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<StepStatus>))]
@@ -104,6 +106,10 @@ public sealed record ProcessSummary
     /// <summary>A reading the product is not sure of and will not act on alone: the pane asks it.</summary>
     public ReadingQuestion? Question { get; init; }
     public IReadOnlyList<Round> Rounds { get; init; } = [];
+    /// <summary>Before a round: what to do in the room [001, 004]; empty once every round has ended.</summary>
+    public IReadOnlyList<string> InTheRoom { get; init; } = [];
+    /// <summary>Right after the interview, with no date known yet: the pane asks "When did they say they would decide?".</summary>
+    public bool AskDecisionDate { get; init; }
 }
 
 /// <summary>"Did Northwind turn you down?": one question about one message, answered with a correction.</summary>

@@ -23,7 +23,15 @@ internal sealed partial class PlanBuilder
 
     private sealed record RoundInfo(Round Round, IReadOnlyList<Interview> Events, string DateKey);
 
-    private sealed record Mail(GraphMessage Message, DateTimeOffset At, string From, string? Key, IReadOnlyList<string> To);
+    private sealed record Mail(GraphMessage Message, DateTimeOffset At, string From, string? Key, IReadOnlyList<string> To)
+    {
+        /// <summary>Written by the user (any of their addresses, or on behalf of a mailbox they write for).</summary>
+        public bool Mine { get; init; }
+        /// <summary>Its Message-ID, lower case, without brackets.</summary>
+        public string? MessageId { get; init; }
+        /// <summary>The Message-IDs it answers (In-Reply-To and References).</summary>
+        public IReadOnlyList<string> References { get; init; } = [];
+    }
 
     private sealed record Reply(Mail Mail, ReplyReading Reading);
 
@@ -48,6 +56,8 @@ internal sealed partial class PlanBuilder
     private string _processKey = "";
     /// <summary>The product's reminders in the calendar, by step key.</summary>
     private Dictionary<string, Interview> _eventByKey = [];
+    /// <summary>Whether an address speaks for the employer (the people met and named, their organizations).</summary>
+    private Func<string, bool> _employer = _ => false;
 
     private readonly CancellationToken _cancel;
 
@@ -97,15 +107,16 @@ internal sealed partial class PlanBuilder
         var chain = rounds[^1];
         var people = rounds.SelectMany(r => r.Round.Interviewers).DistinctBy(p => p.Address).ToList();
         var organizer = interviews.Select(i => i.Event.Organizer?.EmailAddress).FirstOrDefault(a => IsPerson(a?.Address));
-        var company = _facts.Company ?? people.Select(p => People.CompanyFromDomain(p.Address)).FirstOrDefault(c => c is not null);
-        var employer = EmployerSide(people, company);
+        var company = CompanyOf(interviews, people);
+        _employer = EmployerAddresses(people);
+        var employer = EmployerSide(_employer, company, _facts.Role, messages);
 
-        var mine = messages.Where(m => People.SameAddress(m.From, _user.Address)).ToList();
+        var mine = messages.Where(m => m.Mine).ToList();
         var byKey = messages.Where(m => m.Key is not null).GroupBy(m => m.Key!)
             .ToDictionary(g => g.Key, g => g.OrderBy(m => m.Message.IsDraft == true).ThenByDescending(m => m.At).First());
         _eventByKey = ours.GroupBy(e => StepKeys.FromProperties(e.Event.SingleValueExtendedProperties)!)
             .ToDictionary(g => g.Key, g => g.First());
-        var fromEmployer = messages.Where(m => m.Key is null && m.Message.IsDraft != true && !People.SameAddress(m.From, _user.Address) && employer(m))
+        var fromEmployer = messages.Where(m => m.Key is null && m.Message.IsDraft != true && !m.Mine && employer(m))
             .OrderBy(m => m.At).ToList();
 
         var decision = DecisionDate(interviews, fromEmployer);
@@ -122,6 +133,7 @@ internal sealed partial class PlanBuilder
         var last = answers.LastOrDefault();
 
         foreach (var round in rounds) ThankYous(round, rounds, context, byKey, mine, rejection);
+        BeforeInterviews(rounds, context);
         Connections(rounds, context);
         var contact = FollowUpContact(chain, organizer);
         // The chain is planned even after a rejection, so that its drafts already in the mailbox are withdrawn.
@@ -145,6 +157,9 @@ internal sealed partial class PlanBuilder
             LastReply = last is null ? null : Summary(last),
             Replies = replies.Select(Summary).ToList(),
             Question = rejection is null ? Question(last, company) : null,
+            InTheRoom = InTheRoom(rounds),
+            AskDecisionDate = rejection is null && last is null && decision is null && chain.Round.EndUtc <= _now
+                              && _now < chain.Round.EndUtc.AddDays(ThankYouOfferedForDays),
             Rounds = rounds.Select(r => r.Round).ToList(),
         };
         return Result(summary);
@@ -165,6 +180,21 @@ internal sealed partial class PlanBuilder
             return ProcessState.FollowingUp;
         if (_steps.Any(s => s.Kind == StepKind.ThankYou && s.Status is StepStatus.Due or StepStatus.NeedsReview)) return ProcessState.ThankYou;
         return ProcessState.Waiting;
+    }
+
+    /// <summary>[001, 004]: before a round, the two things to do in the room, with the names to get right.</summary>
+    private IReadOnlyList<string> InTheRoom(List<RoundInfo> rounds)
+    {
+        var next = rounds.FirstOrDefault(r => r.Round.EndUtc > _now);
+        if (next is null) return [];
+        var names = next.Round.Interviewers.Select(p => p.Name).Where(n => n.Length > 0).ToList();
+        return
+        [
+            "Ask what the next steps are and when they expect to decide: that date decides when you follow up [001, 004].",
+            names.Count > 0
+                ? $"Get each interviewer's contact details, and check how their names are spelled ({Text.JoinNames(names)}) [001]."
+                : "Get each interviewer's contact details, and check how their names are spelled [001].",
+        ];
     }
 
     private string Local(DateTimeOffset instant) => _cal.ToLocal(instant).ToString("yyyy-MM-dd HH:mm");

@@ -43,6 +43,7 @@ public static class StepKeys
         StepKind.AskRecommendation => "AskRecommendation",
         StepKind.AnswerOffer => "AnswerOffer",
         StepKind.StayInTouch => "StayInTouch",
+        StepKind.BeforeInterview => "BeforeInterview",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -60,6 +61,7 @@ public static class StepKeys
         StepKind.AskRecommendation => "rec",
         StepKind.AnswerOffer => "offer",
         StepKind.StayInTouch => "sit",
+        StepKind.BeforeInterview => "pre",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -13,9 +13,9 @@ public class DashboardTests
     [Fact]
     public void ADueFollowUpComesBeforeAnOlderLinkedInReminder()
     {
-        // Nine days after the interview, thank-yous sent: the follow-up is due, and the LinkedIn reminders from the
-        // interview's day are still open.
-        var plan = A.Plan(A.Input("2026-03-19T17:00:00Z", [Tuesday],
+        // A week after the interview, thank-yous sent: the follow-up is due, and the LinkedIn reminders from the
+        // interview's day are still open (and still offered, for an hour more); the late thank-yous are no longer offered.
+        var plan = A.Plan(A.Input("2026-03-17T19:00:00Z", [Tuesday],
             [A.Sent(A.Priya, "2026-03-10T20:00:00Z", "Thank you", StepKeysOf(StepKind.ThankYou, A.Priya)),
              A.Sent(A.Tom, "2026-03-10T20:05:00Z", "Thank you", StepKeysOf(StepKind.ThankYou, A.Tom))]));
         var linkedIn = A.Some(plan.Of(StepKind.ConnectOnLinkedIn).Where(s => s.Status == StepStatus.Due));

@@ -7,7 +7,8 @@ namespace OutlookFollowUp.Tests;
 /// <summary>
 /// R11: politeness invariants, proven over 10,000 generated timelines. Each timeline simulates months of one process:
 /// the sweep drafts what is due and withdraws what the plan withdraws, the user sends drafts after a random delay and
-/// accepts reminders, and the employer may answer in any of the ways the rules know.
+/// accepts reminders (or, for some users, writes their own thank-yous and follow-ups, sending some and leaving others
+/// in Drafts), and the employer may answer in any of the ways the rules know, sometimes through a tracking system.
 /// </summary>
 public class R11InvariantTests(ITestOutputHelper output)
 {
@@ -15,6 +16,20 @@ public class R11InvariantTests(ITestOutputHelper output)
 
     [Fact]
     public void PolitenessInvariantsHoldOverTenThousandGeneratedTimelines() => Prove(null, "invariants", "");
+
+    /// <summary>
+    /// Seed 952 once failed: a follow-up the user wrote by hand the day after a second round was taken for a thank-you,
+    /// and the product's follow-up went out two days later. SEED=n replays any timeline, with its plans in the output.
+    /// </summary>
+    [Fact]
+    public void AHandWrittenFollowUpRightAfterALaterRoundIsNotTakenForAThankYou()
+    {
+        var t = new SimulatedTimeline(int.Parse(Environment.GetEnvironmentVariable("SEED") ?? "952")) { Trace = output.WriteLine };
+        t.Run();
+        foreach (var s in t.Sent) output.WriteLine($"sent {s.At:O} {s.Key} {s.To}");
+        Assert.Empty(t.Failures);
+        Assert.Contains(t.Sent, s => s.Key.StartsWith("ofu1-fu-", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void PolitenessInvariantsHoldWithTheMailReaderInTheLoop() => Prove(Readers.Replies, "invariants-reader", " with the mail reader in the loop");
@@ -67,10 +82,15 @@ internal sealed class SimulatedTimeline
     private readonly DateTimeOffset _lastEnd;
     private readonly int _max;
     private int _ids;
+    /// <summary>This user writes their own notes half of the time instead of sending the product's drafts.</summary>
+    private readonly bool _byHand;
+    /// <summary>The user's own unsent messages, with the step each stands for.</summary>
+    private readonly List<(GraphMessage Draft, string Key, string To)> _ownDrafts = [];
 
     public List<string> Failures { get; } = [];
     public List<(DateTimeOffset At, string Key, string To)> Sent { get; } = [];
     public long PlansComputed { get; private set; }
+    public Action<string>? Trace { get; init; }
 
     private readonly IMailReader? _reader;
 
@@ -101,6 +121,7 @@ internal sealed class SimulatedTimeline
         _firstEnd = ends.Min();
         _lastEnd = ends.Max();
         _max = 1 + _rng.Next(3);
+        _byHand = _rng.Next(3) == 0;
         var channel = _rng.Next(20) switch { 0 => ContactChannel.Phone, 1 => ContactChannel.Wait, 2 => ContactChannel.Person, _ => ContactChannel.Email };
         _base = new PlanInput
         {
@@ -108,7 +129,8 @@ internal sealed class SimulatedTimeline
             Settings = new UserSettings { Signature = "Alex Rivera", MaxFollowUps = _max, Holidays = holidays, StayInTouch = _rng.Next(4) != 0 },
             Facts = new UserFacts
             {
-                Role = "Engineer", Company = "Fabrikam", Channel = channel,
+                // Some users type the company in; for the others it is read from the people's domains.
+                Role = "Engineer", Company = _rng.Next(3) == 0 ? null : "Fabrikam", Channel = channel,
                 ContactPerson = channel == ContactChannel.Person ? Pool[3] : null,
                 DecisionDate = _rng.Next(3) == 0 ? _cal.LocalDate(_lastEnd).AddDays(2 + _rng.Next(20)) : null,
             },
@@ -136,6 +158,12 @@ internal sealed class SimulatedTimeline
                 5 => ("Re: Thank you", "Thanks for the note, it was great meeting you.", false),
                 _ => ("Automatic reply", $"I am out of the office until {_cal.LocalDate(at).AddDays(2 + _rng.Next(10)):MMMM d}.", true),
             };
+            // A rejection often comes from the tracking system's no-reply address, naming the company.
+            if (subject == "Your application" && _rng.Next(2) == 0)
+            {
+                from = new EmailAddress("Fabrikam Careers", "no-reply@greenhouse-mail.io");
+                body = "Thank you for your interest in Fabrikam. " + body;
+            }
             var message = A.Inbound(from, at.ToString("O"), subject, body, null, auto ? [new MessageHeader("Auto-Submitted", "auto-replied")] : []);
             _inbound.Add((at, message with { Id = $"in-{_ids++}" }));
         }
@@ -157,6 +185,9 @@ internal sealed class SimulatedTimeline
             var plan = Planner.Build(input, null, default, _reader);
             PlansComputed++;
             Check(plan, now, rejectedAt);
+            if (Trace is { } trace)
+                foreach (var st in plan.Steps.Where(x => x.Kind is StepKind.FollowUp or StepKind.ThankYou))
+                    trace($"{now:O} {st.Kind} {st.Key} {st.Status} due {st.DueUtc:O} {st.Reason}");
             if (PlansComputed % 25 == 1 && PlanJson.Write(plan) != PlanJson.Write(Planner.Build(input, null, default, _reader)))
                 Failures.Add($"{now:O}: the same input gave two different plans");
             Act(plan, now);
@@ -170,7 +201,13 @@ internal sealed class SimulatedTimeline
         foreach (var s in plan.Steps)
         {
             if (!_cal.IsWorkingInstant(s.DueUtc)) Failures.Add($"{now:O}: {s.Kind} due outside working hours at {s.DueLocal:O}");
-            if (s.DueUtc < _firstEnd) Failures.Add($"{now:O}: {s.Kind} due {s.DueUtc:O}, before the interview ended {_firstEnd:O}");
+            // What to do in the room comes before the round it is for, and only then.
+            if (s.Kind == StepKind.BeforeInterview)
+            {
+                if (!plan.Process.Rounds.Any(r => s.DueUtc < r.StartUtc && s.DueUtc >= r.StartUtc.AddHours(-3)))
+                    Failures.Add($"{now:O}: the in-the-room reminder is due {s.DueUtc:O}, not in the hours before a round");
+            }
+            else if (s.DueUtc < _firstEnd) Failures.Add($"{now:O}: {s.Kind} due {s.DueUtc:O}, before the interview ended {_firstEnd:O}");
             if (s.AvailableFromUtc > s.DueUtc) Failures.Add($"{now:O}: {s.Kind} available after it is due");
             if (s.Status is StepStatus.Due or StepStatus.NeedsReview && now < s.AvailableFromUtc) Failures.Add($"{now:O}: {s.Kind} due before it is available");
             if (rejectedAt is not null && s.Status is StepStatus.Due or StepStatus.NeedsReview or StepStatus.Scheduled
@@ -185,8 +222,51 @@ internal sealed class SimulatedTimeline
     /// <summary>The sweep and the user: withdraw what the plan withdraws, draft what is due, send some drafts, accept reminders.</summary>
     private void Act(Plan plan, DateTimeOffset now)
     {
+        // The user's own drafts: some are sent after a while, some deleted, some left; once the user has read a
+        // rejection, they send none of them (what the user sends by hand is theirs, not the product's, to stop).
+        var rejected = _mailbox.Any(m => m.Subject == "Your application");
+        foreach (var own in _ownDrafts.ToList())
+        {
+            var roll = rejected ? 0 : _rng.Next(6);
+            if (roll > 2) continue;
+            _mailbox.Remove(own.Draft);
+            _ownDrafts.Remove(own);
+            if (roll == 0) continue; // deleted
+            _mailbox.Add(own.Draft with { IsDraft = false, SentDateTime = now, LastModifiedDateTime = now });
+            Sent.Add((now, own.Key, own.To));
+        }
         foreach (var s in plan.Steps)
         {
+            // Beside the user's own unsent message, the product drafts no second one to the same side.
+            if (s.Kind is StepKind.FollowUp && s.Status is StepStatus.Due or StepStatus.NeedsReview && _ownDrafts.Count > 0)
+                Failures.Add($"{now:O}: follow-up {s.Key} offered while the user's own message waits in Drafts");
+            if (s.Kind is StepKind.ThankYou && s.Status is StepStatus.Due or StepStatus.NeedsReview && _ownDrafts.Any(d => d.To == s.Recipients[0].Address))
+                Failures.Add($"{now:O}: thank-you {s.Key} offered while the user's own note to them waits in Drafts");
+        }
+        foreach (var s in plan.Steps)
+        {
+            if (_byHand && s.Kind is StepKind.ThankYou or StepKind.FollowUp && s.Status is StepStatus.Due or StepStatus.NeedsReview
+                && _rng.Next(2) == 0 && _ownDrafts.Count == 0)
+            {
+                // Written by hand, with no step key: a thank-you reads as one, a follow-up as a chase.
+                var to = new EmailAddress(s.Recipients[0].Name, s.Recipients[0].Address);
+                var (subject, text) = s.Kind == StepKind.ThankYou
+                    ? ("Thank you", "Thank you for taking the time to meet with me. I enjoyed our conversation.")
+                    : ("Following up", "I wanted to follow up on my interview and see if there is any news.");
+                var own = A.Sent(to, now.ToString("O"), subject) with { Id = $"own-{_ids++}", Body = new ItemBody("text", text) };
+                if (_rng.Next(3) == 0)
+                {
+                    var draft = own with { IsDraft = true, SentDateTime = null };
+                    _mailbox.Add(draft);
+                    _ownDrafts.Add((draft, s.Key, to.Address!));
+                }
+                else
+                {
+                    _mailbox.Add(own);
+                    Sent.Add((now, s.Key, to.Address!));
+                }
+                continue;
+            }
             var existing = _mailbox.FirstOrDefault(m => StepKeys.FromProperties(m.SingleValueExtendedProperties) == s.Key);
             if (s.WithdrawDraft && existing is { IsDraft: true }) { _mailbox.Remove(existing); continue; }
             if (s.Mail is not null && s.Status is StepStatus.Due or StepStatus.NeedsReview && existing is null)

@@ -44,11 +44,12 @@ public class R12R14ProcessTests
     }
 
     [Fact]
-    public void AnInterviewStillAheadIsUpcomingAndNothingIsDueYet()
+    public void AnInterviewStillAheadIsUpcomingAndOnlyWhatToDoInTheRoomIsOffered()
     {
         var plan = A.Plan(A.Input("2026-03-09T19:00:00Z", [A.Interview("2026-03-10T10:00")]));
         Assert.Equal(ProcessState.Upcoming, plan.Process.State);
-        Assert.All(A.Some(plan.Steps), s => Assert.Equal(StepStatus.Scheduled, s.Status));
+        Assert.Equal(StepStatus.Due, Assert.Single(plan.Of(StepKind.BeforeInterview)).Status);
+        Assert.All(A.Some(plan.Steps.Where(s => s.Kind != StepKind.BeforeInterview)), s => Assert.Equal(StepStatus.Scheduled, s.Status));
     }
 
     [Fact]

@@ -128,11 +128,12 @@ public class R3R4FollowUpTests
     }
 
     [Fact]
-    public void FiveBusinessDaysSeparateAFollowUpFromTheUsersLastMessageToThatPerson()
+    public void AMessageOfTheUsersOwnToTheEmployerCountsAsAFollowUpAndRestartsTheWeek()
     {
-        // The user wrote to Dana on Monday the 16th about something else: the follow-up waits until Monday the 23rd.
+        // The user wrote to Dana on Monday the 16th about something else: that was a follow-up, and the next one waits a week.
         var plan = A.Plan(Input("2026-03-17T17:00:00Z", [A.Sent(A.Dana, "2026-03-16T17:00:00Z", "A question about the benefits")]));
-        Assert.Equal(new DateTime(2026, 3, 23, 9, 0, 0), plan.FollowUp(1).DueLocal);
-        Assert.Contains("five business days", plan.FollowUp(1).Reason);
+        Assert.Equal(StepStatus.Done, plan.FollowUp(1).Status);
+        Assert.Contains("you followed up yourself on 2026-03-16 10:00", plan.FollowUp(1).Reason);
+        Assert.Equal(new DateTime(2026, 3, 23, 9, 0, 0), plan.FollowUp(2).DueLocal);
     }
 }

@@ -22,6 +22,7 @@ public class StepKeyTests
         { StepKind.AskRecommendation, "ofu1-rec-ecb4bf44af577dbc2917" },
         { StepKind.AnswerOffer, "ofu1-offer-93f8a99b8a005526d7a5" },
         { StepKind.StayInTouch, "ofu1-sit-21f70e619eb1e4d84869" },
+        { StepKind.BeforeInterview, "ofu1-pre-328561f2af548beb19e5" },
     };
 
     [Theory]

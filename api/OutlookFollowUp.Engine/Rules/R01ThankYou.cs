@@ -22,9 +22,14 @@ internal sealed partial class PlanBuilder
             var written = Written(byKey, key);
             (StepStatus, string)? over = null;
             var manual = mine.FirstOrDefault(m => m.Key is null && m.Message.IsDraft != true && m.To.Contains(p.Address)
-                                                  && m.At >= end && m.At <= end.AddHours(48) && m.At <= _now);
+                                                  && m.At >= end && m.At <= _now && IsThankYou(m, r));
+            // Any note of the user's own to them still in Drafts since the first round, this round's or an earlier one's.
+            var ownDraft = mine.FirstOrDefault(m => m.Key is null && m.Message.IsDraft == true && m.To.Contains(p.Address)
+                                                    && m.At >= rounds[0].Round.EndUtc && m.At <= _now);
             if (written is not { Sent: true } && manual is not null)
                 over = (StepStatus.Done, $"R1: you wrote to {p.Name} yourself on {Local(manual.At)}");
+            else if (written is not { Sent: true } && ownDraft is not null && rejection is null && later is null)
+                over = (StepStatus.Skipped, $"R1: your own note to {p.Name} (last saved {Local(ownDraft.At)}) is in Drafts: send it from there; no second note is drafted beside it");
             else if (rejection is not null && rejection.Mail.At >= end)
                 over = (StepStatus.Cancelled, "R6: they declined; no more notes in this process");
             else if (later is not null)

@@ -61,11 +61,11 @@ internal sealed partial class PlanBuilder
                 break;
             case ReplyClass.NextRound:
                 AddReminder(new(StepKind.PrepareNextRound, StepKeys.For(StepKind.PrepareNextRound, _processKey, chain.DateKey, "reply"),
-                    $"R5: they invited you to a next round ({last.Reading.Reason}); start preparing now [002]", who, at, due) { Minutes = 60 }, c);
+                    $"R5: they invited you to a next round ({last.Reading.Reason}); start preparing now [002]", who, at, due) { Minutes = 60, OfferedFor = LaterRemindersOfferedFor }, c);
                 break;
             case ReplyClass.References:
                 AddReminder(new(StepKind.AlertReferences, StepKeys.For(StepKind.AlertReferences, _processKey, chain.DateKey),
-                    $"R5: they asked for references ({last.Reading.Reason}); alert them [003]", who, at, due) { Minutes = 30 }, c);
+                    $"R5: they asked for references ({last.Reading.Reason}); alert them [003]", who, at, due) { Minutes = 30, OfferedFor = LaterRemindersOfferedFor }, c);
                 break;
         }
     }

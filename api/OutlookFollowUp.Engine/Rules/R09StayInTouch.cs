@@ -14,7 +14,7 @@ internal sealed partial class PlanBuilder
         {
             var due = _cal.NextWorkingInstant(next);
             AddReminder(new(StepKind.StayInTouch, StepKeys.For(StepKind.StayInTouch, _processKey, chain.DateKey, i.ToString()),
-                reason, touch, due, due), c);
+                reason, touch, due, due) { OfferedFor = TimeSpan.FromDays(30) }, c);
             next = due.AddDays(90);
         }
     }

@@ -38,6 +38,7 @@ internal sealed partial class PlanBuilder
         Check(input.Facts?.DismissedSteps, "facts.dismissedSteps");
         Check(input.Written, "written");
         Check(input.User?.WorkingHours?.DaysOfWeek, "user.workingHours.daysOfWeek");
+        Check(input.User?.Aliases, "user.aliases");
         if (input.Facts?.InterviewerNotes?.Any(kv => kv.Value is null) == true) throw new PlanInputException("facts.interviewerNotes has a null note");
     }
 
@@ -55,14 +56,45 @@ internal sealed partial class PlanBuilder
     {
         _cancel.ThrowIfCancellationRequested();
         var from = People.Normalize(m.From?.EmailAddress?.Address);
-        var mineAndSent = People.SameAddress(from, _user.Address);
+        // Written by the user: from one of their addresses, or on behalf of a shared or delegated mailbox they write for.
+        var mine = IsUser(from) || IsUser(m.WrittenBy?.EmailAddress?.Address);
+        var mineAndSent = mine;
         DateTimeOffset? at = mineAndSent ? m.SentDateTime ?? m.ReceivedDateTime : m.ReceivedDateTime ?? m.SentDateTime;
         if (m.IsDraft == true) at ??= m.LastModifiedDateTime ?? m.CreatedDateTime;
         if (at is null)
             throw new PlanInputException($"message '{m.Id ?? index.ToString()}' has no sentDateTime or receivedDateTime");
         Sane(at.Value, $"message '{m.Id ?? index.ToString()}' time");
         var to = (m.ToRecipients ?? []).Concat(m.CcRecipients ?? []).Select(r => People.Normalize(r.EmailAddress?.Address)).ToList();
-        return new Mail(m, at.Value.ToUniversalTime(), from, StepKeys.FromProperties(m.SingleValueExtendedProperties), to);
+        return new Mail(m, at.Value.ToUniversalTime(), from, StepKeys.FromProperties(m.SingleValueExtendedProperties), to)
+        {
+            Mine = mine,
+            MessageId = MessageIds(m.InternetMessageId).FirstOrDefault(),
+            References = MessageIds(Header(m, "In-Reply-To")).Concat(MessageIds(Header(m, "References"))).Distinct().ToList(),
+        };
+    }
+
+    private static string? Header(GraphMessage m, string name) =>
+        m.InternetMessageHeaders?.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Value;
+
+    /// <summary>The "&lt;id@host&gt;" tokens of a header, at most 50 of at most 250 characters each: a hostile header costs no more.</summary>
+    internal static List<string> MessageIds(string? header)
+    {
+        var ids = new List<string>();
+        if (string.IsNullOrEmpty(header)) return ids;
+        var text = header.Length > 16_000 ? header[..16_000] : header;
+        var start = -1;
+        for (var i = 0; i < text.Length && ids.Count < 50; i++)
+        {
+            if (text[i] == '<') start = i;
+            else if (text[i] == '>' && start >= 0)
+            {
+                if (i - start is > 3 and <= 250) ids.Add(text[(start + 1)..i].Trim().ToLowerInvariant());
+                start = -1;
+            }
+        }
+        // Graph gives internetMessageId with its brackets; a bare id is taken whole.
+        if (ids.Count == 0 && !text.Contains('<') && text.Length <= 250 && text.Contains('@')) ids.Add(text.Trim().ToLowerInvariant());
+        return ids;
     }
 
     private Detection ProcessDetection(List<Interview> events)

@@ -49,6 +49,10 @@ internal sealed partial class PlanBuilder
         public (StepStatus Status, string Reason)? Over { get; init; }
         /// <summary>False for a reminder the product never writes to the calendar itself (the thank-you nudge).</summary>
         public bool InCalendar { get; init; } = true;
+        /// <summary>When its moment has passed: not offered (nor created) after this instant.</summary>
+        public DateTimeOffset? Expires { get; init; }
+        /// <summary>How long after it is due it is still offered; another way to say <see cref="Expires"/>.</summary>
+        public TimeSpan? OfferedFor { get; init; }
     }
 
     private void AddReminder(Reminder r, DraftContext c) => _steps.Add(ReminderStep(r, c));
@@ -65,6 +69,8 @@ internal sealed partial class PlanBuilder
         if (created is not null) { status = StepStatus.Done; reason += $"; in your calendar for {Local(created.StartUtc)}"; }
         else if (over is { } o) { status = o.Status; reason = o.Reason; }
         else if (_facts.DismissedSteps?.Contains(key) ?? false) { status = StepStatus.Skipped; reason += "; you dismissed it"; }
+        else if ((r.Expires ?? (r.OfferedFor is { } f ? due + f : null)) is { } expires && _now >= expires)
+        { status = StepStatus.Skipped; reason += $"; its moment has passed (it was due {Local(due)}), so it is no longer offered"; }
         else status = _now < availableFrom ? StepStatus.Scheduled : StepStatus.Due;
         return Finish(new PlanStep
         {
@@ -75,10 +81,13 @@ internal sealed partial class PlanBuilder
         });
     }
 
-    /// <summary>An unsent, unedited draft of a step that should not go now is withdrawn; an edited one is kept and flagged.</summary>
+    /// <summary>
+    /// An unsent, unedited draft of a step that should not go now is withdrawn (a step the user did by hand included);
+    /// an edited one is kept and flagged.
+    /// </summary>
     private static PlanStep Finish(PlanStep s)
     {
-        if (s.Mail is null || s.Written is not { Sent: false } w || s.Status is StepStatus.Due or StepStatus.NeedsReview or StepStatus.Done)
+        if (s.Mail is null || s.Written is not { Sent: false } w || s.Status is StepStatus.Due or StepStatus.NeedsReview)
             return s with { WithdrawDraft = false };
         return w.EditedByUser
             ? s with { WithdrawDraft = false, Reason = s.Reason + "; you edited its draft, so it stays in Drafts: check it before sending" }
