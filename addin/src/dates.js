@@ -8,7 +8,8 @@ function wall(local) {
   return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0))) : null;
 }
 
-export const when = (local) => { const d = wall(local); return d ? formatter.format(d) : ''; };
+/** "Tue, Nov 17, 9:00 AM (Pacific Standard Time)": the zone named, since it may not be the browser's. */
+export const when = (local, zone) => { const d = wall(local); return d ? formatter.format(d) + (zone ? ` (${zone})` : '') : ''; };
 export const day = (local) => { const d = wall(local); return d ? dayFormatter.format(d) : ''; };
 
 /** yyyy-MM-dd, <paramref>days</paramref> after today on the user's own calendar. */

@@ -11,8 +11,10 @@ const KINDS = {
   'thank-you': 'Thank-you note', 'follow-up': 'Follow-up', 'rejection-reply': 'Reply to their decision', 'keep-searching': 'Move on',
   'connect-linkedin': 'Connect on LinkedIn', 'alert-references': 'Alert your references', 'prepare-next-round': 'Prepare the next round',
   'send-thank-you': 'Send your thank-you notes', 'stay-in-touch': 'Stay in touch', call: 'Call them',
-  'ask-recommendation': 'Ask for a recommendation', 'answer-offer': 'Answer the offer',
+  'ask-recommendation': 'Ask for a recommendation', 'answer-offer': 'Answer the offer', 'before-interview': 'Before the interview',
 };
+// A closed process: nothing the user tells us changes it, so the pane shows what is left to do instead of the facts form.
+const CLOSED = ['not-interview', 'rejected', 'offer', 'moved-on', 'on-hold'];
 // What an employer's message can be read as, in the words the user corrects it with.
 const READINGS = [
   ['rejection', 'A rejection'], ['other', 'Not a rejection (no outcome)'], ['in-process', 'Still in process'], ['offer', 'An offer'],
@@ -47,7 +49,7 @@ function badge(step) {
   const text = written?.sent ? 'Sent'
     : step.status === 'done' ? 'Done'
     : written ? (written.editedByUser ? 'Draft edited by you' : 'Draft ready')
-    : { due: 'Ready to draft', 'needs-review': 'Check before drafting', scheduled: `Planned for ${when(step.dueLocal)}`, skipped: 'Skipped', cancelled: 'Not needed' }[step.status] ?? step.status;
+    : { due: 'Ready to draft', 'needs-review': 'Check before drafting', scheduled: 'Planned', skipped: 'Skipped', cancelled: 'Not needed' }[step.status] ?? step.status;
   const tone = written?.sent || step.status === 'done' ? 'done' : written || step.status === 'due' ? 'due' : '';
   return h('span', { className: `badge ${tone}` }, text);
 }
@@ -56,18 +58,18 @@ function names(step) {
   return step.recipients.map((p) => p.name || p.address).join(', ');
 }
 
-function mailItem(step, on) {
+function mailItem(step, on, zone) {
   const open = step.written && !step.written.sent && on.openDraft
     ? h('button', { className: 'link', 'data-key': `open-${step.key}`, onclick: () => on.openDraft(step.written.id) }, `Open the draft to ${names(step)}`)
     : null;
   return h('li', { 'data-step': step.key },
     h('div', { className: 'row' }, h('span', { className: 'name' }, step.kind === 'thank-you' ? names(step) : `${kindLabel(step.kind)} to ${names(step)}`), badge(step)),
-    step.kind === 'thank-you' || step.status === 'scheduled' ? null : h('p', { className: 'sub' }, when(step.dueLocal)),
+    h('p', { className: 'sub', 'data-time': '' }, `${step.status === 'scheduled' ? 'Planned for' : 'Due'} ${when(step.dueLocal, zone)}`),
     h('p', { className: 'why' }, step.reason),
     open);
 }
 
-function reminderItem(step, on) {
+function reminderItem(step, on, zone) {
   const r = step.reminder;
   const decided = r.accepted
     ? h('p', { className: 'saved' }, 'In your calendar')
@@ -75,7 +77,8 @@ function reminderItem(step, on) {
       h('button', { className: 'primary', 'data-key': `accept-${step.key}`, onclick: () => on.accept(step.key), 'aria-label': `Accept: ${r.title}` }, 'Accept'),
       h('button', { 'data-key': `dismiss-${step.key}`, onclick: () => on.dismiss(step.key), 'aria-label': `Dismiss: ${r.title}` }, 'Dismiss'));
   return h('li', { 'data-step': step.key },
-    h('div', { className: 'row' }, h('span', { className: 'name' }, r.title), h('span', { className: 'badge' }, when(step.dueLocal))),
+    h('div', { className: 'row' }, h('span', { className: 'name' }, r.title)),
+    h('p', { className: 'sub', 'data-time': '' }, when(step.dueLocal, zone)),
     h('p', { className: 'why' }, step.reason),
     decided);
 }
@@ -121,15 +124,48 @@ function readings(plan, on) {
   return h('section', { 'aria-labelledby': 'replies-title' },
     h('h2', { id: 'replies-title' }, 'What they wrote'),
     h('ul', { className: 'items' }, replies.map((r, i) => {
-      const label = `What the message of ${day(r.receivedUtc)} from ${r.from} is`;
+      const label = `What the message of ${day(r.receivedLocal)} from ${r.from} is`;
       const choice = h('select', { id: `reading-${i}`, 'data-key': `reading-${i}`, 'aria-label': label, onchange: (e) => on.correct(r.messageId, e.target.value) },
         READINGS.map(([value, text]) => h('option', { value, selected: r.class === value }, text)));
       const by = r.readBy === 'you' ? 'as you said' : r.sure ? 'read with confidence' : 'not sure';
       return h('li', { 'data-reply': r.messageId },
-        h('div', { className: 'row' }, h('span', { className: 'name' }, r.from), h('span', { className: 'badge' }, day(r.receivedUtc))),
+        h('div', { className: 'row' }, h('span', { className: 'name' }, r.from), h('span', { className: 'badge' }, day(r.receivedLocal))),
         h('p', { className: 'sub' }, `${READINGS.find(([v]) => v === r.class)?.[1] ?? r.class} (${by})`),
         choice);
     })));
+}
+
+/** [001, 004]: before a round, what to do in the room. */
+function inTheRoom(plan) {
+  const tips = plan.process.inTheRoom ?? [];
+  if (!tips.length) return null;
+  return h('section', { className: 'notice', 'aria-labelledby': 'room-title' },
+    h('h2', { id: 'room-title' }, 'In the room'),
+    h('ul', {}, tips.map((t) => h('li', {}, t))));
+}
+
+/** Right after the interview: the date they gave decides the follow-up, so the pane asks for it first. */
+function askDecisionDate(view, on) {
+  if (!view.plan.process.askDecisionDate) return null;
+  const save = (days) => () => on.saveFacts({ ...(view.facts ?? {}), decisionDate: days === null ? null : inDays(days), noDecisionDate: days === null ? true : null });
+  const pick = (label, days) => h('button', { type: 'button', 'data-key': `decide-${days ?? 'none'}`, onclick: save(days) }, label);
+  return h('section', { className: 'notice', 'aria-labelledby': 'decide-title' },
+    h('h2', { id: 'decide-title' }, 'When did they say they would decide?'),
+    h('p', { className: 'why' }, 'The first follow-up waits until the day after that date; with no date, a week after the interview.'),
+    h('div', { className: 'picks', role: 'group', 'aria-label': 'When they said they would decide' },
+      pick('In a week', 7), pick('In two weeks', 14), pick('In a month', 30), pick('They did not say', null)));
+}
+
+/** A closed process: what is left to do, or that nothing is. */
+function leftToDo(plan, zone) {
+  const open = plan.steps.filter((s) => ['due', 'needs-review', 'scheduled'].includes(s.status));
+  return h('section', { 'aria-labelledby': 'left-title' },
+    h('h2', { id: 'left-title' }, 'What is left to do'),
+    open.length
+      ? h('ul', { className: 'items' }, open.map((s) => h('li', { 'data-left': s.key },
+        h('div', { className: 'row' }, h('span', { className: 'name' }, kindLabel(s.kind)), badge(s)),
+        h('p', { className: 'sub', 'data-time': '' }, when(s.dueLocal, zone)))))
+      : h('p', {}, 'Nothing: this process is closed.'));
 }
 
 function factsForm(view, on) {
@@ -192,28 +228,33 @@ export function plan(view, on, message) {
   const reminders = steps.filter((s) => s.reminder && ['due', 'scheduled'].includes(s.status));
   const draftable = steps.some((s) => s.mail && !s.written && ['due', 'needs-review'].includes(s.status));
   const title = [p.process.role, p.process.company].filter(Boolean).join(' at ') || 'Interview';
+  const zone = p.timeZone;
+  const closed = CLOSED.includes(p.process.state);
   return [
     h('header', {},
       h('h1', { tabindex: '-1', id: 'plan-title' }, title),
-      h('p', { className: 'sub' }, stateLabel(p.process.state))),
+      h('p', { className: 'sub' }, stateLabel(p.process.state)),
+      zone ? h('p', { className: 'sub', id: 'zone' }, `Times are in ${zone}, your mailbox's time zone.`) : null),
     message ? h('p', { className: 'saved', role: 'status' }, message) : null,
     detection(p, on),
     question(p, on),
+    closed ? null : askDecisionDate(view, on),
+    inTheRoom(p),
     thankYous.length ? h('section', { 'aria-labelledby': 'ty-title' },
       h('h2', { id: 'ty-title' }, 'Thank-you notes'),
-      h('ul', { className: 'items' }, thankYous.map((s) => mailItem(s, on)))) : null,
+      h('ul', { className: 'items' }, thankYous.map((s) => mailItem(s, on, zone)))) : null,
     draftable ? h('div', { className: 'actions' }, h('button', { className: 'primary', 'data-key': 'draft-now', onclick: on.draftNow }, 'Draft them now')) : null,
     mail.length ? h('section', { 'aria-labelledby': 'fu-title' },
       h('h2', { id: 'fu-title' }, 'Follow-ups'),
       p.process.decisionDate ? h('p', { className: 'sub' }, `They expect to decide by ${day(p.process.decisionDate.date)}.`) : null,
-      h('ul', { className: 'items' }, mail.map((s) => mailItem(s, on)))) : null,
+      h('ul', { className: 'items' }, mail.map((s) => mailItem(s, on, zone)))) : null,
     reminders.length ? h('section', { 'aria-labelledby': 'rem-title' },
       h('h2', { id: 'rem-title' }, 'Suggested reminders'),
-      h('ul', { className: 'items' }, reminders.map((s) => reminderItem(s, on)))) : null,
+      h('ul', { className: 'items' }, reminders.map((s) => reminderItem(s, on, zone)))) : null,
     spelling(steps),
     on.correct ? readings(p, on) : null,
     // Nothing the user tells us changes a closed process: after a rejection the form would only invite a chase.
-    ['not-interview', 'rejected'].includes(p.process.state) ? null : factsForm(view, on),
+    closed ? (p.process.state === 'not-interview' ? null : leftToDo(p, zone)) : factsForm(view, on),
     on.backToList ? h('p', {}, h('button', { className: 'link', 'data-key': 'all', onclick: on.backToList }, 'All your interview processes')) : null,
   ];
 }
@@ -230,6 +271,6 @@ export function dashboard(items, on, note) {
           h('button', { className: 'link', 'data-key': `open-${item.key}`, onclick: () => on.open(item.key) }, item.company || item.title || 'Interview'),
           h('span', { className: 'badge' }, stateLabel(item.state))),
         item.title ? h('p', { className: 'sub' }, item.title) : null,
-        item.nextStepKind ? h('p', { className: 'why' }, `Next: ${kindLabel(item.nextStepKind)}${item.nextStepDueLocal ? `, ${when(item.nextStepDueLocal)}` : ''}`) : null))),
+        item.nextStepKind ? h('p', { className: 'why' }, `Next: ${kindLabel(item.nextStepKind)}${item.nextStepDueLocal ? `, ${when(item.nextStepDueLocal, item.timeZone)}` : ''}`) : null))),
   ];
 }

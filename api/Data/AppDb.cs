@@ -17,6 +17,8 @@ public sealed class UserRecord
     public string? DisplayName { get; set; }
     public string? TimeZone { get; set; }
     public string? WorkingHoursJson { get; set; }
+    /// <summary>The user's other addresses (Graph's proxyAddresses), as a JSON array: mail from them is the user's.</summary>
+    public string? AliasesJson { get; set; }
     public DateTime? ProfileReadUtc { get; set; }
     public string SettingsJson { get; set; } = "{}";
     public string? CalendarDeltaLink { get; set; }

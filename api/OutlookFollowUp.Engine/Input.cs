@@ -121,6 +121,8 @@ public sealed record UserFacts
     public string? Company { get; init; }
     /// <summary>The date the employer said they would decide by, in the user's zone (yyyy-MM-dd).</summary>
     public DateOnly? DecisionDate { get; init; }
+    /// <summary>The user said the employer gave no date: the pane stops asking for one.</summary>
+    public bool? NoDecisionDate { get; init; }
     public ContactChannel? Channel { get; init; }
     /// <summary>The person the employer named for follow-ups ("through Dana").</summary>
     public EmailAddress? ContactPerson { get; init; }

@@ -76,6 +76,19 @@ public static partial class People
         return RobotLocalPart().IsMatch(local);
     }
 
+    /// <summary>
+    /// A robot that may write for one of these organizations: its display name or its domain carries the
+    /// organization's name ("Fabrikam Careers" &lt;no-reply@greenhouse-mail.io&gt;, no-reply@fabrikam-careers.com).
+    /// </summary>
+    public static bool RobotNaming(EmailAddress? from, IReadOnlySet<string> organizations)
+    {
+        if (!IsRobot(from?.Address)) return false;
+        var display = Text.Squash(from?.Name ?? "");
+        var domain = Text.Squash(Organization(from?.Address));
+        return organizations.Select(o => Text.Squash(o.Split('.')[0])).Where(o => o.Length >= 4)
+            .Any(o => display.Contains(o, StringComparison.Ordinal) || domain.StartsWith(o, StringComparison.Ordinal));
+    }
+
     public static bool IsRoom(Attendee attendee) =>
         string.Equals(attendee.Type, "resource", StringComparison.OrdinalIgnoreCase)
         || RoomName().IsMatch(attendee.EmailAddress?.Name ?? "")

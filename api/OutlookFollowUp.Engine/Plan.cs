@@ -122,7 +122,11 @@ public sealed record DecisionDate(DateOnly Date, string Source, string? Phrase);
 
 /// <summary>An employer's message as it was read: its class (what every tool reads), and beside it how likely, why, and by whom.</summary>
 public sealed record EmployerReply(string? MessageId, ReplyClass Class, DateTimeOffset ReceivedUtc, string From, DateOnly? NewDate,
-    double Probability = 1, string? Reason = null, string ReadBy = "rules", bool Sure = true);
+    double Probability = 1, string? Reason = null, string ReadBy = "rules", bool Sure = true)
+{
+    /// <summary>When it arrived, as the mailbox's wall clock shows it (the plan's zone).</summary>
+    public DateTime? ReceivedLocal { get; init; }
+}
 
 /// <summary>One interview day: the events on it and the people met.</summary>
 public sealed record Round(DateOnly Date, DateTimeOffset StartUtc, DateTimeOffset EndUtc, IReadOnlyList<string> EventIds, IReadOnlyList<Person> Interviewers, bool IsFinal);

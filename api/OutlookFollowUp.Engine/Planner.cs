@@ -158,7 +158,7 @@ internal sealed partial class PlanBuilder
             Replies = replies.Select(Summary).ToList(),
             Question = rejection is null ? Question(last, company) : null,
             InTheRoom = InTheRoom(rounds),
-            AskDecisionDate = rejection is null && last is null && decision is null && chain.Round.EndUtc <= _now
+            AskDecisionDate = rejection is null && last is null && decision is null && _facts.NoDecisionDate != true && chain.Round.EndUtc <= _now
                               && _now < chain.Round.EndUtc.AddDays(ThankYouOfferedForDays),
             Rounds = rounds.Select(r => r.Round).ToList(),
         };

@@ -22,6 +22,8 @@ public sealed partial class GraphSandbox
                     var user = User(box, r);
                     if (r.Query.GetValueOrDefault("$select") is { Length: > 0 } select)
                     {
+                        // Like Graph, properties outside the default set (proxyAddresses) come only when selected.
+                        user["proxyAddresses"] = new JsonArray([(JsonNode)("SMTP:" + box.Address), .. box.Aliases.Select(a => (JsonNode)("smtp:" + a))]);
                         var fields = select.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                         var selected = new JsonObject { ["@odata.context"] = user["@odata.context"]!.DeepClone() };
                         foreach (var field in fields) selected[field] = user[field]?.DeepClone();

@@ -103,4 +103,6 @@ public sealed class SandboxMailbox
     public required string DisplayName { get; init; }
     public required string TimeZone { get; init; }
     public required JsonObject WorkingHours { get; init; }
+    /// <summary>The mailbox's other addresses; /me gives them as proxyAddresses ("SMTP:" the primary one) when selected.</summary>
+    public List<string> Aliases { get; } = [];
 }

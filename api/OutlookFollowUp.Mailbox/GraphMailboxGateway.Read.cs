@@ -10,7 +10,7 @@ public sealed partial class GraphMailboxGateway
 {
     private static readonly string[] MessageFields =
     [
-        "id", "conversationId", "subject", "body", "bodyPreview", "from", "toRecipients", "ccRecipients", "sentDateTime",
+        "id", "conversationId", "internetMessageId", "sender", "subject", "body", "bodyPreview", "from", "toRecipients", "ccRecipients", "sentDateTime",
         "receivedDateTime", "createdDateTime", "lastModifiedDateTime", "isDraft", "internetMessageHeaders", "changeKey",
     ];
 

@@ -54,12 +54,27 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
         _client = new GraphServiceClient(http, auth, baseUrl.ToString().TrimEnd('/'));
     }
 
+    /// <summary>Every address of the user's: proxyAddresses' SMTP entries ("SMTP:" primary, "smtp:" others), mail, userPrincipalName.</summary>
+    internal static IReadOnlyList<string> Aliases(JsonElement me)
+    {
+        var found = new List<string>();
+        if (me.TryGetProperty("proxyAddresses", out var proxies) && proxies.ValueKind == JsonValueKind.Array)
+            foreach (var p in proxies.EnumerateArray().Take(100))
+                if (p.ValueKind == JsonValueKind.String && p.GetString() is { } v && v.StartsWith("smtp:", StringComparison.OrdinalIgnoreCase) && v.Length <= 260)
+                    found.Add(v[5..]);
+        foreach (var name in new[] { "mail", "userPrincipalName" })
+            if (me.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.String && a.GetString() is { Length: > 0 and <= 260 } address)
+                found.Add(address);
+        return found.Where(a => a.Contains('@')).Select(a => a.Trim().ToLowerInvariant()).Distinct().ToList();
+    }
+
     public async Task<UserProfile> GetUserAsync(CancellationToken cancellationToken = default)
     {
         // Read as JSON, like every other read: the SDK's model parses working hours' "08:00:00.0000000" by throwing and
         // catching an exception per field, twice for every mailbox of a sweep.
         // Both at once: two of the four requests Graph lets a mailbox have in flight, one round trip instead of two.
-        var meRead = JsonAsync(Get("me"), cancellationToken);
+        // proxyAddresses is outside /me's default set: the user's aliases come only when asked for.
+        var meRead = JsonAsync(Get("me" + Query(("$select", "displayName,mail,userPrincipalName,proxyAddresses"))), cancellationToken);
         var settingsRead = JsonAsync(Get("me/mailboxSettings"), cancellationToken);
         try
         {
@@ -79,6 +94,7 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
         {
             Address = Text(me, "mail") ?? Text(me, "userPrincipalName"),
             DisplayName = Text(me, "displayName"),
+            Aliases = Aliases(me.RootElement),
             TimeZone = Text(settings, "timeZone"),
             WorkingHours = settings.RootElement.TryGetProperty("workingHours", out var hours) && hours.ValueKind == JsonValueKind.Object
                 ? hours.Deserialize<WorkingHours>(PlanJson.Options)

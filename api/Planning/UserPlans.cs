@@ -33,6 +33,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         DisplayName = user.DisplayName,
         TimeZone = user.TimeZone,
         WorkingHours = user.WorkingHoursJson is { } hours ? JsonSerializer.Deserialize<WorkingHours>(hours, PlanJson.Options) : null,
+        Aliases = user.AliasesJson is { } aliases ? Read<List<string>>(aliases) : null,
     };
 
     /// <summary>Reads the user's name, zone and working hours from the mailbox when never read or a day old.</summary>
@@ -48,6 +49,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         user.DisplayName = profile.DisplayName ?? user.DisplayName;
         user.TimeZone = profile.TimeZone ?? user.TimeZone;
         user.WorkingHoursJson = profile.WorkingHours is { } h ? JsonSerializer.Serialize(h, PlanJson.Options) : user.WorkingHoursJson;
+        user.AliasesJson = profile.Aliases is { Count: > 0 } a ? JsonSerializer.Serialize(a, PlanJson.Options) : user.AliasesJson;
         user.ProfileReadUtc = now.UtcDateTime;
     }
 
@@ -175,7 +177,8 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         {
             var from = People.Normalize(m.From?.EmailAddress?.Address);
             return from.Length > 0 && !People.SameAddress(from, user.Address)
-                   && (people.Contains(from) || organizations.Contains(People.Organization(from)) || People.IsRecruitingService(from));
+                   && (people.Contains(from) || organizations.Contains(People.Organization(from)) || People.IsRecruitingService(from)
+                       || People.RobotNaming(m.From?.EmailAddress, organizations));
         };
     }
 

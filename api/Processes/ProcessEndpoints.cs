@@ -12,9 +12,9 @@ namespace OutlookFollowUp.Api.Processes;
 /// <summary>What the pane shows for one process: the plan and what the user told us.</summary>
 public sealed record ProcessView(string ProcessKey, Plan Plan, UserFacts Facts);
 
-/// <summary>One line of the dashboard.</summary>
+/// <summary>One line of the dashboard; <see cref="NextStepDueLocal"/> is the wall clock in <see cref="TimeZone"/>, the mailbox's zone.</summary>
 public sealed record ProcessListItem(string Key, string State, string? Company, string? Role, string? Title, DateTime? FirstInterviewUtc,
-    string? NextStepKind, DateTime? NextStepDueUtc, string? NextStepDueLocal = null);
+    string? NextStepKind, DateTime? NextStepDueUtc, string? NextStepDueLocal = null, string? TimeZone = null);
 
 /// <summary>What the user says an employer's message is: a reply class ("rejection", "other"...).</summary>
 public sealed record ReplyCorrection(string? Class);
@@ -117,7 +117,8 @@ public static class ProcessEndpoints
         return TypedResults.Ok(rows
             .OrderBy(p => p.NextStepDueUtc ?? DateTime.MaxValue).ThenByDescending(p => p.FirstInterviewUtc)
             .Select(p => new ProcessListItem(p.Key, p.State, p.Company, p.Role, p.Title, p.FirstInterviewUtc, p.NextStepKind, p.NextStepDueUtc,
-                p.NextStepDueUtc is { } due ? calendar.ToLocal(new DateTimeOffset(due, TimeSpan.Zero)).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : null))
+                p.NextStepDueUtc is { } due ? calendar.ToLocal(new DateTimeOffset(due, TimeSpan.Zero)).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) : null,
+                calendar.ZoneId))
             .ToList());
     }
 

@@ -87,6 +87,25 @@ public class GatewayReadTests(SandboxFixture fixture) : IClassFixture<SandboxFix
     }
 
     [Fact]
+    public async Task MessagesComeWithTheirMessageIdThreadHeadersAndWhoWroteThem()
+    {
+        var address = $"r{Guid.NewGuid():N}@outlook.com";
+        fixture.Sandbox.AddMailbox(address, "Alex Rivera", "UTC");
+        var reply = Message("sam.okafor@fabrikam-labs.com", "Our decision", "Unfortunately we will not move forward.", "2026-03-05T09:00:00Z");
+        reply["internetMessageId"] = "<reply-1@fabrikam-labs.com>";
+        reply["internetMessageHeaders"] = new JsonArray(new JsonObject { ["name"] = "In-Reply-To", ["value"] = "<fu-1@outlook.com>" });
+        reply["sender"] = new JsonObject { ["emailAddress"] = new JsonObject { ["name"] = "Sam Okafor", ["address"] = "sam.okafor@fabrikam-labs.com" } };
+        fixture.Sandbox.Deliver(address, reply);
+        var gateway = new GraphMailboxGateway(new Uri(fixture.BaseUrl + "/v1.0"), _ => Task.FromResult("sandbox:" + address), new MailboxResilienceOptions(), TimeProvider.System);
+
+        var read = Assert.Single(await gateway.ReadMailAsync(A.Utc("2026-03-01T00:00:00Z")));
+
+        Assert.Equal("<reply-1@fabrikam-labs.com>", read.InternetMessageId);
+        Assert.Contains(read.InternetMessageHeaders!, h => h.Name == "In-Reply-To" && h.Value == "<fu-1@outlook.com>");
+        Assert.Equal("sam.okafor@fabrikam-labs.com", read.WrittenBy?.EmailAddress?.Address);
+    }
+
+    [Fact]
     public async Task MailAtTheSameInstantAcrossThePageBoundaryIsNeitherLostNorDoubled()
     {
         var address = $"r{Guid.NewGuid():N}@outlook.com";

@@ -32,6 +32,24 @@ public class GraphMailboxGatewayTests(SandboxFixture fixture) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task TheUsersAliasesComeFromProxyAddressesAndAreTheUser()
+    {
+        var mailbox = NewMailbox();
+        fixture.Sandbox.Find(mailbox)!.Aliases.Add("Alex@Rivera.dev");
+        var user = await Gateway(mailbox).GetUserAsync();
+        Assert.Contains("alex@rivera.dev", user.Aliases!);
+        Assert.Contains(mailbox, user.Aliases!);
+        // The engine takes mail from an alias for the user's own, not an answer from someone else.
+        var plan = A.Plan(A.Input("2026-03-19T18:00:00Z", [A.Interview("2026-03-10T10:00")],
+            [A.Sent(A.Dana, "2026-03-17T17:00:00Z", "Following up") with { From = new Recipient(new EmailAddress("Alex Rivera", "alex@rivera.dev")) }]) with
+        {
+            User = A.User() with { Aliases = user.Aliases },
+        });
+        Assert.Empty(plan.Process.Replies);
+        Assert.Equal(StepStatus.Done, plan.FollowUp(1).Status);
+    }
+
+    [Fact]
     public async Task EventsComeInUtcWithTheStepKeysTheProductWrote()
     {
         var mailbox = NewMailbox();

@@ -155,6 +155,71 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task EveryTimeShownIsTheMailboxsWallClockWithItsZoneNamed()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        // The browser is in Tokyo; the mailbox in Los Angeles: the pane shows Los Angeles' clock and says so.
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId), timezoneId: "Asia/Tokyo");
+        await Expect(page.Locator("#zone")).ToHaveTextAsync("Times are in Pacific Standard Time, your mailbox's time zone.");
+        var times = await page.Locator("[data-time]").AllInnerTextsAsync();
+        Assert.NotEmpty(times);
+        Assert.All(times, t => Assert.EndsWith("(Pacific Standard Time)", t));
+        // The thank-yous are due the morning after the interview (9-11 in Los Angeles), not at Tokyo's hour.
+        await Expect(page.Locator("li[data-step^='ofu1-ty-']").First).ToContainTextAsync("Wed, Nov 18, 11:00 AM (Pacific Standard Time)");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task RightAfterTheInterviewItAsksWhenTheyWillDecideAndOneTapAnswers()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent(eventId));
+        var ask = page.GetByRole(AriaRole.Heading, new() { Name = "When did they say they would decide?" });
+        await Expect(ask).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "asking the decision date");
+        await page.GetByRole(AriaRole.Group, new() { Name = "When they said they would decide" }).GetByRole(AriaRole.Button, new() { Name = "In two weeks" }).ClickAsync();
+        await Expect(page.GetByText("They expect to decide by")).ToBeVisibleAsync();
+        await Expect(ask).ToHaveCountAsync(0);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task BeforeTheInterviewItSaysWhatToDoInTheRoom()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-16T20:00:00Z")); // the day before, in Los Angeles
+        await using var host = await PaneHost.StartAsync(clock);
+        host.Graph.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        var invite = host.Graph.Sandbox.DeliverEvent(Jordan, ServiceEndToEndTests.Interview("Interview: Data Engineer at Contoso", "2026-11-17T10:00:00",
+            "2026-11-17T11:00:00", "Pacific Standard Time", Maya, ServiceEndToEndTests.Person("Jordan Lee", Jordan),
+            ServiceEndToEndTests.Person("Sam Ortiz", "sam.ortiz@contoso.com")))!;
+        var (page, errors) = await host.OpenAsync(browser.Browser, OnEvent((string)invite["id"]!));
+        var room = page.Locator("section[aria-labelledby='room-title']");
+        await Expect(room).ToContainTextAsync("Ask what the next steps are and when they expect to decide");
+        await Expect(room).ToContainTextAsync("Sam Ortiz");
+        // The reminder shortly before it starts, 9:30 in Los Angeles for a 10:00 interview.
+        await Expect(page.Locator("li[data-step^='ofu1-pre-']")).ToContainTextAsync("Tue, Nov 17, 9:30 AM (Pacific Standard Time)");
+        await AssertAccessibleAsync(page, "before the interview");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task AClosedProcessShowsWhatIsLeftToDoAndNoFactsForm()
+    {
+        var (host, page, errors) = await OpenedOnMayasMessageAsync("Your application for Data Engineer",
+            "Hi Jordan, thank you for your time. Unfortunately, we have decided to move forward with other candidates.");
+        await using var _ = host;
+        await Expect(page.Locator("header")).ToContainTextAsync("Not selected");
+        var left = page.Locator("section[aria-labelledby='left-title']");
+        await Expect(left).ToContainTextAsync("Reply to their decision");
+        await Expect(left).ToContainTextAsync("Stay in touch");
+        await Expect(left).Not.ToContainTextAsync("Follow-up");
+        Assert.Equal(0, await page.Locator("form[aria-labelledby='facts-title']").CountAsync());
+        Assert.Empty(errors);
+    }
+
     /// <summary>Maya's message two days after the interview, swept, and the pane opened on it.</summary>
     private async Task<(PaneHost Host, IPage Page, List<string> Errors)> OpenedOnMayasMessageAsync(string subject, string body)
     {
@@ -448,6 +513,26 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         var message = JsonNode.Parse(await page.EvaluateAsync<string>("() => window.__officeCalls.find(c => c[0] === 'messageParent')[1]"))!;
         Assert.Equal("the-token", (string?)message["token"]);
         Assert.Equal(host.BaseUrl + "/pane/signin.html", redirect);
+    }
+
+    [Fact]
+    public async Task TheDashboardLeadsWithWhatIsDueNowAndNamesTheMailboxsZone()
+    {
+        var (host, _, clock) = await InterviewEndedAsync();
+        await using var _ = host;
+        // A second employer's interview next week: its first step comes later, so it comes second.
+        host.Graph.Sandbox.DeliverEvent(Jordan, ServiceEndToEndTests.Interview("Interview: Platform Engineer", "2026-11-24T10:00:00", "2026-11-24T11:00:00",
+            "Pacific Standard Time", ServiceEndToEndTests.Person("Lena Koch", "lena.koch@fabrikam.com"), ServiceEndToEndTests.Person("Jordan Lee", Jordan)));
+        await AsJordanAsync(host, "/api/me");
+        await host.Services.GetRequiredService<Sweeper>().RunOnceAsync(clock.GetUtcNow());
+        var (page, errors) = await host.OpenAsync(browser.Browser, new FakeOffice { Token = Token }, timezoneId: "Europe/Berlin");
+        var rows = page.Locator("ul.items > li");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Nth(0)).ToContainTextAsync("Contoso");
+        await Expect(rows.Nth(0)).ToContainTextAsync("Next: Thank-you note, Wed, Nov 18, 11:00 AM (Pacific Standard Time)");
+        await Expect(rows.Nth(1)).ToContainTextAsync("Fabrikam");
+        await Expect(rows.Nth(1)).ToContainTextAsync("(Pacific Standard Time)");
+        Assert.Empty(errors);
     }
 
     [Fact]

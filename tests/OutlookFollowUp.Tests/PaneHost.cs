@@ -89,9 +89,14 @@ public sealed class PaneHost : IAsyncDisposable
     }
 
     /// <summary>A page of the pane at the given width, with the fake Office host; console errors are collected.</summary>
-    public async Task<(IPage Page, List<string> Errors)> OpenAsync(IBrowser browser, FakeOffice office, int width = 360, Func<IPage, Task>? before = null)
+    /// <param name="timezoneId">The browser's own zone (the machine's by default): the pane must show the mailbox's, whatever it is.</param>
+    public async Task<(IPage Page, List<string> Errors)> OpenAsync(IBrowser browser, FakeOffice office, int width = 360, Func<IPage, Task>? before = null,
+        string? timezoneId = null)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "en-US" });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = 900 }, Locale = "en-US", TimezoneId = timezoneId,
+        });
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };

@@ -136,4 +136,14 @@ public class R3R4FollowUpTests
         Assert.Contains("you followed up yourself on 2026-03-16 10:00", plan.FollowUp(1).Reason);
         Assert.Equal(new DateTime(2026, 3, 23, 9, 0, 0), plan.FollowUp(2).DueLocal);
     }
+
+    [Fact]
+    public void AnAnswerToTheirQuestionInTheirThreadIsNoFollowUp()
+    {
+        // Dana asked for availability on the 16th; the user answered in her thread the same day: no follow-up counted.
+        var question = A.Inbound(A.Dana, "2026-03-16T17:00:00Z", "Quick question", "Could you share your availability next week?", "conv-q");
+        var answer = A.Sent(A.Dana, "2026-03-16T19:00:00Z", "RE: Quick question", conversationId: "conv-q");
+        var plan = A.Plan(Input("2026-03-17T17:00:00Z", [question, answer]));
+        Assert.DoesNotContain(plan.Of(StepKind.FollowUp), s => s.Reason.Contains("you followed up yourself"));
+    }
 }

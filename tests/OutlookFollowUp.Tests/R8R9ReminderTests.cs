@@ -137,4 +137,43 @@ public class R8R9ReminderTests
     [Fact]
     public void StayInTouchCanBeTurnedOff() =>
         Assert.Empty(A.Plan(A.Input("2026-03-18T18:00:00Z", [Tuesday], [Rejection()], settings: new UserSettings { StayInTouch = false })).Of(StepKind.StayInTouch));
+
+    [Fact]
+    public void ConnectingOnLinkedInIsASettingOnByDefault()
+    {
+        Assert.NotEmpty(A.Plan(A.Input("2026-03-10T19:00:00Z", [Tuesday])).Of(StepKind.ConnectOnLinkedIn));
+        Assert.Empty(A.Plan(A.Input("2026-03-10T19:00:00Z", [Tuesday], settings: new UserSettings { ConnectOnLinkedIn = false })).Of(StepKind.ConnectOnLinkedIn));
+    }
+
+    [Fact]
+    public void ALinkedInRequestAWeekLateIsNoLongerOffered()
+    {
+        // Due Tuesday 13:00 in Los Angeles (20:00 UTC): offered for a week after, not a minute more.
+        var stillOffered = A.Plan(A.Input("2026-03-17T19:59:00Z", [Tuesday])).Of(StepKind.ConnectOnLinkedIn);
+        Assert.All(A.Some(stillOffered), s => Assert.Equal(StepStatus.Due, s.Status));
+        var late = A.Plan(A.Input("2026-03-17T20:00:00Z", [Tuesday])).Of(StepKind.ConnectOnLinkedIn);
+        Assert.All(A.Some(late), s =>
+        {
+            Assert.Equal(StepStatus.Skipped, s.Status);
+            Assert.Contains("its moment has passed", s.Reason);
+        });
+    }
+
+    [Fact]
+    public void AReminderTheUserAcceptedIsKeptOnceCreatedEvenWhenLate()
+    {
+        var key = A.Plan(A.Input("2026-03-10T19:00:00Z", [Tuesday])).Of(StepKind.ConnectOnLinkedIn).First().Key;
+        var created = A.Interview("2026-03-10T13:00", 15, id: "reminder") with { SingleValueExtendedProperties = [new ExtendedProperty(StepKeys.PropertyId, key)] };
+        var plan = A.Plan(A.Input("2026-03-30T19:00:00Z", [Tuesday, created]));
+        Assert.Equal(StepStatus.Done, plan.Steps.Single(s => s.Key == key).Status);
+    }
+
+    [Fact]
+    public void BeforeTheInterviewTheReminderComesShortlyBeforeItStartsAndGoesOnceItHasBegun()
+    {
+        var before = A.Plan(A.Input("2026-03-09T18:00:00Z", [Tuesday])).Of(StepKind.BeforeInterview).Single();
+        Assert.Equal(new DateTime(2026, 3, 10, 9, 30, 0), before.DueLocal); // half an hour before 10:00
+        Assert.Contains("Priya Natarajan", before.Reminder!.Body);
+        Assert.Empty(A.Plan(A.Input("2026-03-10T17:01:00Z", [Tuesday])).Of(StepKind.BeforeInterview));
+    }
 }

@@ -6,8 +6,8 @@ internal sealed partial class PlanBuilder
     private ReplyClass? Corrected(string? messageId) =>
         messageId is not null && _in.Corrections is { } said && said.TryGetValue(messageId, out var c) ? c : null;
 
-    private static EmployerReply Summary(Reply r) => new(r.Mail.Message.Id, r.Reading.Class, r.Mail.At, r.Mail.From, r.Reading.Date?.Date,
-        r.Reading.Probability, r.Reading.Reason, r.Reading.ReadBy, r.Reading.Sure);
+    private EmployerReply Summary(Reply r) => new(r.Mail.Message.Id, r.Reading.Class, r.Mail.At, r.Mail.From, r.Reading.Date?.Date,
+        r.Reading.Probability, r.Reading.Reason, r.Reading.ReadBy, r.Reading.Sure) { ReceivedLocal = _cal.ToLocal(r.Mail.At) };
 
     /// <summary>R5: a reading that would change the plan on its own (a rejection, an offer...) but is not sure: asked, not acted on.</summary>
     private static bool Asks(Reply? r) =>

@@ -245,6 +245,9 @@ namespace OutlookFollowUp.Api.Data.Migrations.Postgres
                     b.Property<string>("Address")
                         .HasColumnType("text");
 
+                    b.Property<string>("AliasesJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("CalendarDeltaLink")
                         .HasColumnType("text");
 

@@ -236,6 +236,9 @@ namespace OutlookFollowUp.Api.Data.Migrations.Sqlite
                     b.Property<string>("Address")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AliasesJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CalendarDeltaLink")
                         .HasColumnType("TEXT");
 
