@@ -8,13 +8,11 @@ internal sealed partial class PlanBuilder
     private HashSet<string>? _userAddresses;
 
     /// <summary>The user's address and aliases (Graph's proxyAddresses come as "SMTP:a@b" or "smtp:a@b").</summary>
-    private bool IsUser(string? address)
-    {
-        _userAddresses ??= new[] { _user.Address }.Concat(_user.Aliases ?? [])
-            .Select(a => a ?? "").Select(a => People.Normalize(a.StartsWith("smtp:", StringComparison.OrdinalIgnoreCase) ? a[5..] : a))
-            .Where(a => a.Contains('@')).ToHashSet(StringComparer.Ordinal);
-        return _userAddresses.Contains(People.Normalize(address));
-    }
+    private HashSet<string> UserAddresses => _userAddresses ??= new[] { _user.Address }.Concat(_user.Aliases ?? [])
+        .Select(a => a ?? "").Select(a => People.Normalize(a.StartsWith("smtp:", StringComparison.OrdinalIgnoreCase) ? a[5..] : a))
+        .Where(a => a.Contains('@')).ToHashSet(StringComparer.Ordinal);
+
+    private bool IsUser(string? address) => UserAddresses.Contains(People.Normalize(address));
 
     private bool IsPerson(string? address) =>
         !string.IsNullOrWhiteSpace(address) && !People.IsRobot(address) && !IsUser(address);
@@ -44,7 +42,7 @@ internal sealed partial class PlanBuilder
         var addresses = people.Select(p => p.Address).ToHashSet();
         if (_facts.ContactPerson?.Address is { } c) addresses.Add(People.Normalize(c));
         var mutual = People.Normalize(_facts.MutualConnection?.Address);
-        var userOrgs = (_userAddresses ?? []).Append(_user.Address).Where(a => !People.IsFreeMail(a)).Select(People.Organization).ToHashSet();
+        var userOrgs = UserAddresses.Where(a => !People.IsFreeMail(a)).Select(People.Organization).ToHashSet();
         var orgs = addresses.Where(a => !People.IsFreeMail(a) && !People.IsRecruitingService(a)).Select(People.Organization)
             .Where(o => o.Length > 0 && !userOrgs.Contains(o)).ToHashSet();
         return a => a.Length > 0 && a != mutual && !IsUser(a)
