@@ -136,7 +136,33 @@ public static partial class DatePhrases
     private const string Count = @"(?<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|a couple(?: of)?|couple of|a few)";
     private const string Months = "(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
-    [GeneratedRegex(@"\b(decision|decide|decided|hear (?:back|from)|get back to|update|let you know|be in touch|reach out|respond|response|feedback|next steps?|timeline|outcome|come back to|contact you|wrap up|finali[sz]e|conclude|back to you|know more)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    // Words near a date that make it the decision date [000, 003]. One alternative a line; spaces are [ ] (the pattern ignores its own).
+    [GeneratedRegex("""
+        \b(
+            decision
+          | decide
+          | decided
+          | hear[ ](?:back|from)
+          | get[ ]back[ ]to
+          | update
+          | let[ ]you[ ]know
+          | be[ ]in[ ]touch
+          | reach[ ]out
+          | respond
+          | response
+          | feedback
+          | next[ ]steps?
+          | timeline
+          | outcome
+          | come[ ]back[ ]to
+          | contact[ ]you
+          | wrap[ ]up
+          | finali[sz]e
+          | conclude
+          | back[ ]to[ ]you
+          | know[ ]more
+        )\b
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex DecisionContext();
 
     [GeneratedRegex(@"\b(return(?:ing)?|back|until|till|away|out of (?:the )?office|leave|reachable)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]

@@ -106,28 +106,144 @@ public static partial class ReplyClassifier
         return null;
     }
 
-    [GeneratedRegex(@"^(automatic reply|auto(?:matic)?[- ]?reply|autoreply|auto:|out of (?:the )?office|ooo\b|abwesenheitsnotiz|automatische antwort|réponse automatique|respuesta automática)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    // An automatic reply is no answer [003]: how mail systems title one. One alternative a line; spaces are [ ] (the pattern ignores its own).
+    [GeneratedRegex("""
+        ^(
+            automatic[ ]reply
+          | auto(?:matic)?[- ]?reply
+          | autoreply
+          | auto:
+          | out[ ]of[ ](?:the[ ])?office
+          | ooo\b
+          | abwesenheitsnotiz
+          | automatische[ ]antwort
+          | réponse[ ]automatique
+          | respuesta[ ]automática
+        )
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex AutoSubject();
 
     [GeneratedRegex(@"\b(i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|away from (?:the office|my desk)|on (?:annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|travelling|traveling)\b[^.\n]*\b(until|returning|return|back on|back in|limited access)\b|\bthis is an automated (?:reply|response|message)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex OutOfOfficeBody();
 
-    [GeneratedRegex(@"(decided|decision|chosen|choose|opted) (?:not )?to (?:move|moving|go|proceed|pursue|continue) (?:forward )?(?:with )?(?:other|another|a different|different) (?:candidates?|applicants?|profiles?)|(?:will not|won't|not be|are not|aren't|not|unable to) (?:be )?(?:moving|move|progressing|progress|proceeding|proceed|going|go) (?:forward|ahead) with your (?:application|candidacy|profile)|(?:not|won't|will not) be moving forward|decided not to (?:move|proceed|progress|continue)|(?:go|going|went) (?:in|with) a different direction|(?:position|role|opening|vacancy|job) (?:has been|was|is now|is) (?:filled|closed)|filled the (?:position|role)|regret to (?:inform|let you know)|(?:were|was|have not been|has not been|weren't|wasn't) (?:not )?(?:selected|successful)|not (?:been )?selected|unsuccessful|(?:not|won't|will not) be (?:extending|making|offering) (?:you )?(?:an )?offer|unable to offer you|no longer (?:being )?(?:considered|under consideration)|not (?:be )?a (?:good )?(?:fit|match) (?:for|at) this time|more closely (?:match|aligned)|other candidates whose|haben uns (?:leider )?für (?:eine[nr]? )?andere|leider (?:müssen|können) wir|(?:selected|chosen|hired|offered the (?:role|position) to) (?:another|a different|other|someone else)|(?:not|n't) (?:to )?(?:progress|progressing|advance|advancing) (?:your application|your candidacy|you)|not (?:the )?(?:right|best) (?:fit|match)|will not be (?:proceeding|progressing)|(?:not|won't|will not|cannot|can't|unable to) (?:be )?offer(?:ing)? you the (?:position|role|job)|(?:ended up|decided on|went with|are going with|have gone with|going with) (?:someone|another|a different|other) ?(?:candidate|applicant|person)?|(?:chose|selected|picked) (?:a|another) candidate|nous avons le regret|lamentamos informarle", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    // A rejection: a gracious reply, never another chase [001, 003, 004]. One alternative a line; spaces are [ ] (the pattern ignores its own).
+    [GeneratedRegex("""
+            (decided|decision|chosen|choose|opted)[ ](?:not[ ])?to[ ](?:move|moving|go|proceed|pursue|continue)[ ](?:forward[ ])?(?:with[ ])?(?:other|another|a[ ]different|different)[ ](?:candidates?|applicants?|profiles?)
+          | (?:will[ ]not|won't|not[ ]be|are[ ]not|aren't|not|unable[ ]to)[ ](?:be[ ])?(?:moving|move|progressing|progress|proceeding|proceed|going|go)[ ](?:forward|ahead)[ ]with[ ]your[ ](?:application|candidacy|profile)
+          | (?:not|won't|will[ ]not)[ ]be[ ]moving[ ]forward
+          | decided[ ]not[ ]to[ ](?:move|proceed|progress|continue)
+          | (?:go|going|went)[ ](?:in|with)[ ]a[ ]different[ ]direction
+          | (?:position|role|opening|vacancy|job)[ ](?:has[ ]been|was|is[ ]now|is)[ ](?:filled|closed)
+          | filled[ ]the[ ](?:position|role)
+          | regret[ ]to[ ](?:inform|let[ ]you[ ]know)
+          | (?:were|was|have[ ]not[ ]been|has[ ]not[ ]been|weren't|wasn't)[ ](?:not[ ])?(?:selected|successful)
+          | not[ ](?:been[ ])?selected
+          | unsuccessful
+          | (?:not|won't|will[ ]not)[ ]be[ ](?:extending|making|offering)[ ](?:you[ ])?(?:an[ ])?offer
+          | unable[ ]to[ ]offer[ ]you
+          | no[ ]longer[ ](?:being[ ])?(?:considered|under[ ]consideration)
+          | not[ ](?:be[ ])?a[ ](?:good[ ])?(?:fit|match)[ ](?:for|at)[ ]this[ ]time
+          | more[ ]closely[ ](?:match|aligned)
+          | other[ ]candidates[ ]whose
+          | haben[ ]uns[ ](?:leider[ ])?für[ ](?:eine[nr]?[ ])?andere
+          | leider[ ](?:müssen|können)[ ]wir
+          | (?:selected|chosen|hired|offered[ ]the[ ](?:role|position)[ ]to)[ ](?:another|a[ ]different|other|someone[ ]else)
+          | (?:not|n't)[ ](?:to[ ])?(?:progress|progressing|advance|advancing)[ ](?:your[ ]application|your[ ]candidacy|you)
+          | not[ ](?:the[ ])?(?:right|best)[ ](?:fit|match)
+          | will[ ]not[ ]be[ ](?:proceeding|progressing)
+          | (?:not|won't|will[ ]not|cannot|can't|unable[ ]to)[ ](?:be[ ])?offer(?:ing)?[ ]you[ ]the[ ](?:position|role|job)
+          | (?:ended[ ]up|decided[ ]on|went[ ]with|are[ ]going[ ]with|have[ ]gone[ ]with|going[ ]with)[ ](?:someone|another|a[ ]different|other)[ ]?(?:candidate|applicant|person)?
+          | (?:chose|selected|picked)[ ](?:a|another)[ ]candidate
+          | nous[ ]avons[ ]le[ ]regret
+          | lamentamos[ ]informarle
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Rejection();
 
     // The few wordings that are a rejection whatever surrounds them; the learned reader reads everything else.
-    [GeneratedRegex(@"\b(?:we|i) (?:will not|won't|are not|am not) be (?:moving|progressing|proceeding) (?:forward|ahead) with your (?:application|candidacy)|\bwe have decided not to (?:move|proceed|progress) (?:forward |further )?with your (?:application|candidacy)|\bwe (?:have )?decided to (?:move|proceed|go) forward with (?:another|other) candidates?\b|\bwe regret to inform you that (?:you have not been|you were not|we will not)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    // [003, 004]. One alternative a line; spaces are [ ] (the pattern ignores its own).
+    [GeneratedRegex("""
+            \b(?:we|i)[ ](?:will[ ]not|won't|are[ ]not|am[ ]not)[ ]be[ ](?:moving|progressing|proceeding)[ ](?:forward|ahead)[ ]with[ ]your[ ](?:application|candidacy)
+          | \bwe[ ]have[ ]decided[ ]not[ ]to[ ](?:move|proceed|progress)[ ](?:forward[ ]|further[ ])?with[ ]your[ ](?:application|candidacy)
+          | \bwe[ ](?:have[ ])?decided[ ]to[ ](?:move|proceed|go)[ ]forward[ ]with[ ](?:another|other)[ ]candidates?\b
+          | \bwe[ ]regret[ ]to[ ]inform[ ]you[ ]that[ ](?:you[ ]have[ ]not[ ]been|you[ ]were[ ]not|we[ ]will[ ]not)
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Unmistakable();
 
-    [GeneratedRegex(@"\b(references|reference checks?|referees|contact details for (?:your )?(?:two|three|\d) (?:former )?(?:managers|supervisors)|(?:previous|former|past) (?:manager|supervisor|employer|colleague)s? (?:of yours)?)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    // They asked for references: alert them [003]. One alternative a line; spaces are [ ] (the pattern ignores its own).
+    [GeneratedRegex("""
+        \b(
+            references
+          | reference[ ]checks?
+          | referees
+          | contact[ ]details[ ]for[ ](?:your[ ])?(?:two|three|\d)[ ](?:former[ ])?(?:managers|supervisors)
+          | (?:previous|former|past)[ ](?:manager|supervisor|employer|colleague)s?[ ](?:of[ ]yours)?
+        )\b
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex References();
 
-    [GeneratedRegex(@"\b((?:pleased|happy|delighted|excited|thrilled|glad) to (?:extend |make )?(?:you )?(?:an |a formal |a verbal )?offer|like to (?:extend |make )?(?:you )?(?:an )?offer|(?:extend|extending) (?:you )?an offer|offer letter|offer of employment|formal offer|verbal offer|written offer|offer (?:details|package))\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    // An offer [002]. One alternative a line; spaces are [ ] (the pattern ignores its own).
+    [GeneratedRegex("""
+        \b(
+            (?:pleased|happy|delighted|excited|thrilled|glad)[ ]to[ ](?:extend[ ]|make[ ])?(?:you[ ])?(?:an[ ]|a[ ]formal[ ]|a[ ]verbal[ ])?offer
+          | like[ ]to[ ](?:extend[ ]|make[ ])?(?:you[ ])?(?:an[ ])?offer
+          | (?:extend|extending)[ ](?:you[ ])?an[ ]offer
+          | offer[ ]letter
+          | offer[ ]of[ ]employment
+          | formal[ ]offer
+          | verbal[ ]offer
+          | written[ ]offer
+          | offer[ ](?:details|package)
+        )\b
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Offer();
 
-    [GeneratedRegex(@"\b(next round|second round|third round|final round|next (?:interview|stage|step in (?:the|our) process is)|(?:invite|inviting) you (?:back )?(?:to|for)|(?:schedule|set up|arrange|book) (?:a |an |the |your )?(?:next |second |final |follow-up |follow up |onsite |on-site |technical |panel |virtual )?(?:interview|call|conversation|meeting|chat)|your availability|times that work|time slots?|(?:move|moving|advance|advancing) you (?:forward|to the next)|like to move forward with your (?:application|candidacy)|(?:meet|speak) with (?:the )?(?:team|hiring manager|our cto|our ceo|the founders?)|calendly\.com/|please (?:choose|select|pick|book) a (?:time|slot)|are you (?:free|available)\b|bring you (?:in|back)|(?:final|next|further|second) conversation|meet (?:you )?in person|(?:which|what) days? (?:suits?|works?)|(?:second|another|follow-up|final) (?:chat|call|meeting)|could you do (?:monday|tuesday|wednesday|thursday|friday)|final stage|through to the next|when (?:are|would) you be available|what times? (?:works?|suits?))\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    // A next round: prepare for it [002]. One alternative a line; spaces are [ ] (the pattern ignores its own).
+    [GeneratedRegex("""
+        \b(
+            next[ ]round
+          | second[ ]round
+          | third[ ]round
+          | final[ ]round
+          | next[ ](?:interview|stage|step[ ]in[ ](?:the|our)[ ]process[ ]is)
+          | (?:invite|inviting)[ ]you[ ](?:back[ ])?(?:to|for)
+          | (?:schedule|set[ ]up|arrange|book)[ ](?:a[ ]|an[ ]|the[ ]|your[ ])?(?:next[ ]|second[ ]|final[ ]|follow-up[ ]|follow[ ]up[ ]|onsite[ ]|on-site[ ]|technical[ ]|panel[ ]|virtual[ ])?(?:interview|call|conversation|meeting|chat)
+          | your[ ]availability
+          | times[ ]that[ ]work
+          | time[ ]slots?
+          | (?:move|moving|advance|advancing)[ ]you[ ](?:forward|to[ ]the[ ]next)
+          | like[ ]to[ ]move[ ]forward[ ]with[ ]your[ ](?:application|candidacy)
+          | (?:meet|speak)[ ]with[ ](?:the[ ])?(?:team|hiring[ ]manager|our[ ]cto|our[ ]ceo|the[ ]founders?)
+          | calendly\.com/
+          | please[ ](?:choose|select|pick|book)[ ]a[ ](?:time|slot)
+          | are[ ]you[ ](?:free|available)\b
+          | bring[ ]you[ ](?:in|back)
+          | (?:final|next|further|second)[ ]conversation
+          | meet[ ](?:you[ ])?in[ ]person
+          | (?:which|what)[ ]days?[ ](?:suits?|works?)
+          | (?:second|another|follow-up|final)[ ](?:chat|call|meeting)
+          | could[ ]you[ ]do[ ](?:monday|tuesday|wednesday|thursday|friday)
+          | final[ ]stage
+          | through[ ]to[ ]the[ ]next
+          | when[ ](?:are|would)[ ]you[ ]be[ ]available
+          | what[ ]times?[ ](?:works?|suits?)
+        )\b
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex NextRound();
 
-    [GeneratedRegex(@"\b(still (?:reviewing|interviewing|in (?:the )?process|evaluating|considering|meeting with|finali[sz]ing|working through|waiting)|(?:haven't|have not|hasn't|has not) (?:yet )?(?:made|reached) (?:a |our )?(?:final )?decision|no (?:final )?decision (?:has been made )?yet|(?:expect|hope|plan) to (?:have|make|share|give you) (?:a decision|an update|news|more information|a final decision)|get back to you|(?:taking|take) (?:a bit |a little )?longer|(?:timeline|process) (?:has )?(?:shifted|changed|slipped|been delayed)|thank you for your patience|thanks for your patience|will (?:be in touch|keep you (?:posted|updated)|update you|let you know))\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    // Still deciding: wait, then follow up after the new date [003]. One alternative a line; spaces are [ ] (the pattern ignores its own).
+    [GeneratedRegex("""
+        \b(
+            still[ ](?:reviewing|interviewing|in[ ](?:the[ ])?process|evaluating|considering|meeting[ ]with|finali[sz]ing|working[ ]through|waiting)
+          | (?:haven't|have[ ]not|hasn't|has[ ]not)[ ](?:yet[ ])?(?:made|reached)[ ](?:a[ ]|our[ ])?(?:final[ ])?decision
+          | no[ ](?:final[ ])?decision[ ](?:has[ ]been[ ]made[ ])?yet
+          | (?:expect|hope|plan)[ ]to[ ](?:have|make|share|give[ ]you)[ ](?:a[ ]decision|an[ ]update|news|more[ ]information|a[ ]final[ ]decision)
+          | get[ ]back[ ]to[ ]you
+          | (?:taking|take)[ ](?:a[ ]bit[ ]|a[ ]little[ ])?longer
+          | (?:timeline|process)[ ](?:has[ ])?(?:shifted|changed|slipped|been[ ]delayed)
+          | thank[ ]you[ ]for[ ]your[ ]patience
+          | thanks[ ]for[ ]your[ ]patience
+          | will[ ](?:be[ ]in[ ]touch|keep[ ]you[ ](?:posted|updated)|update[ ]you|let[ ]you[ ]know)
+        )\b
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex InProcess();
 }
