@@ -14,9 +14,19 @@ public sealed partial class GraphSandbox
     private const string VersionField = "_version";
 
     /// <summary>Marks an item changed now (every create, update, move).</summary>
-    internal static void Touch(SandboxMailbox box, JsonObject item) => item[VersionField] = ++box.Version;
+    internal void Touch(SandboxMailbox box, JsonObject item)
+    {
+        var created = item[VersionField] is null;
+        item[VersionField] = ++box.Version;
+        if (box.Subscribed && (string?)item["id"] is { } id)
+            Changed(box, item[FolderField] is null ? "events" : "messages", (string?)item[FolderField], id, created ? "created" : "updated");
+    }
 
-    internal static void Forget(SandboxMailbox box, string set, string? folder, string id) => box.Removed.Add((set, folder, id, ++box.Version));
+    internal void Forget(SandboxMailbox box, string set, string? folder, string id)
+    {
+        box.Removed.Add((set, folder, id, ++box.Version));
+        if (box.Subscribed) Changed(box, set, folder, id, "deleted");
+    }
 
     /// <summary>Makes every delta token of the mailbox stale, as a long-idle sync state is in Graph.</summary>
     public bool ExpireDeltaTokens(string mailbox)

@@ -110,7 +110,9 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
             SandboxResponse response;
             try
             {
-                response = Route(mailbox!, request, rest, requestId, time.GetUtcNow());
+                response = rest.Length > 0 && rest[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
+                    ? await SubscriptionsAsync(mailbox!, request, rest, requestId, time.GetUtcNow(), cancellationToken)
+                    : Route(mailbox!, request, rest, requestId, time.GetUtcNow());
             }
             catch (FilterException e)
             {
@@ -163,6 +165,14 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
         var caller = Caller(request);
         if (caller is null)
             return (null, [], SandboxResponse.Error(401, "InvalidAuthenticationToken", "Access token is empty or not valid.", requestId, now));
+        // /subscriptions belong to the caller's app and mailbox.
+        if (segments.Length > 0 && segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase))
+        {
+            var owner = Find(caller);
+            return owner is null
+                ? (null, [], SandboxResponse.Error(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.", requestId, now))
+                : (owner, segments, null);
+        }
         if (segments.Length > 0 && segments[0].Equals("me", StringComparison.OrdinalIgnoreCase))
         {
             var me = Find(caller);
