@@ -2,6 +2,7 @@ using OutlookFollowUp.Api.Cli;
 using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.Api.Demo;
 using OutlookFollowUp.Api.Guards;
+using OutlookFollowUp.Api.Notifications;
 using OutlookFollowUp.Api.Pane;
 using OutlookFollowUp.Api.Planning;
 using OutlookFollowUp.Api.Plans;
@@ -54,6 +55,7 @@ builder.Services.AddReading();
 builder.Services.AddUserPlans();
 builder.Services.ConfigurePlanJson();
 builder.Services.AddSweep(builder.Configuration);
+builder.Services.AddNotifications(builder.Configuration);
 builder.Services.AddGuards(builder.Configuration, builder.Environment);
 builder.Services.AddOpenApi();
 
@@ -81,6 +83,7 @@ if (!app.Environment.IsProduction() || app.Configuration.GetValue<bool>("OpenApi
 app.MapPlans();
 app.MapProcesses();
 app.MapSettings();
+app.MapNotifications();
 app.MapPane(mode);
 if (mode.Demo) await app.UseDemoAsync(mode);
 else app.MapSamplePage();

@@ -112,6 +112,22 @@ public sealed class CorrectionRecord
     public DateTime CreatedUtc { get; set; }
 }
 
+/// <summary>
+/// A Graph change-notification subscription of a user's mailbox. The client state is a secret Graph echoes in every
+/// notification; only its SHA-256 is kept, so a copy of the database cannot forge notifications.
+/// </summary>
+public sealed class SubscriptionRecord
+{
+    /// <summary>Graph's subscription id.</summary>
+    public required string Id { get; set; }
+    public Guid UserId { get; set; }
+    public required string Resource { get; set; }
+    public required byte[] ClientStateHash { get; set; }
+    /// <summary>Graph's expiry, as Graph returned it.</summary>
+    public DateTime ExpiresUtc { get; set; }
+    public DateTime CreatedUtc { get; set; }
+}
+
 /// <summary>MSAL's token cache for one key, encrypted with Data Protection.</summary>
 public sealed class TokenCacheRecord
 {
@@ -133,6 +149,7 @@ public class AppDb(DbContextOptions options) : DbContext(options), IDataProtecti
     public DbSet<AuditRecord> Audit => Set<AuditRecord>();
     public DbSet<TokenCacheRecord> TokenCache => Set<TokenCacheRecord>();
     public DbSet<CorrectionRecord> Corrections => Set<CorrectionRecord>();
+    public DbSet<SubscriptionRecord> Subscriptions => Set<SubscriptionRecord>();
     /// <summary>The Data Protection key ring, shared by every instance through the database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -176,6 +193,12 @@ public class AppDb(DbContextOptions options) : DbContext(options), IDataProtecti
         {
             e.ToTable("Corrections");
             e.HasKey(x => new { x.UserId, x.MessageId });
+        });
+        model.Entity<SubscriptionRecord>(e =>
+        {
+            e.ToTable("Subscriptions");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => x.UserId);
         });
         model.Entity<TokenCacheRecord>(e =>
         {

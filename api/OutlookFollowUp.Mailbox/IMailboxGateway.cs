@@ -87,4 +87,17 @@ public interface IMailboxGateway
     /// looked up by key before they are sent again.
     /// </summary>
     Task<IReadOnlyList<WriteOutcome>> ApplyAsync(IReadOnlyList<MailboxWrite> writes, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks Graph to notify <paramref name="notificationUrl"/> of changes to <paramref name="resource"/> until
+    /// <paramref name="expires"/> (Graph first checks that the URL echoes its validation token).
+    /// </summary>
+    Task<MailboxSubscription> SubscribeAsync(string resource, Uri notificationUrl, Uri lifecycleUrl, string clientState, DateTimeOffset expires,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a subscription's expiry; returns the one Graph set. A gone subscription is a 404 MailboxException.</summary>
+    Task<DateTimeOffset> RenewAsync(string subscriptionId, DateTimeOffset expires, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends a subscription; one already gone is no error.</summary>
+    Task UnsubscribeAsync(string subscriptionId, CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OutlookFollowUp.Api.Data;
+using OutlookFollowUp.Api.Notifications;
 using OutlookFollowUp.Api.Planning;
 using OutlookFollowUp.Api.SignIn;
 using OutlookFollowUp.Mailbox;
@@ -76,10 +77,18 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
         var writes = WriteReport.None;
         try
         {
-            (outcome, writes) = await SweepAsync(db, scope.ServiceProvider.GetRequiredService<UserPlans>(), mailboxes.For(user), user, now, cancellationToken);
+            var gateway = mailboxes.For(user);
+            (outcome, writes) = await SweepAsync(db, scope.ServiceProvider.GetRequiredService<UserPlans>(), gateway, user, now, cancellationToken);
+            // Watched by Graph's notifications: the next look is the backstop's, or when a plan changes by time alone.
+            var watched = await scope.ServiceProvider.GetRequiredService<MailboxSubscriptions>().EnsureAsync(gateway, user, now, cancellationToken);
             user.LastError = null;
             user.Failures = 0;
-            user.NextSweepUtc = (now + o.Interval).UtcDateTime;
+            var next = now + (watched ? scope.ServiceProvider.GetRequiredService<IOptions<NotificationOptions>>().Value.BackstopPoll : o.Interval);
+            // The plans saved their wake time straight to the database; the tracked row does not have it.
+            if (watched && await db.Users.Where(u => u.Id == id).Select(u => u.WakeUtc).FirstAsync(cancellationToken) is { } wake
+                && wake > now.UtcDateTime && wake < next.UtcDateTime)
+                next = new DateTimeOffset(wake, TimeSpan.Zero);
+            user.NextSweepUtc = next.UtcDateTime;
         }
         catch (LeaseLostException)
         {

@@ -31,7 +31,7 @@ public class ServiceEndToEndTests
         ["attendees"] = new JsonArray(interviewers.Select(p => (JsonNode)new JsonObject { ["type"] = "required", ["emailAddress"] = p["emailAddress"]!.DeepClone() }).ToArray()),
     };
 
-    private static List<JsonObject> Folder(GraphSandbox.SandboxMailbox box, string folder)
+    internal static List<JsonObject> Folder(GraphSandbox.SandboxMailbox box, string folder)
     {
         lock (box.Gate) return box.Messages.Values.Where(m => (string?)m["_folder"] == folder || (string?)m["parentFolderId"] == folder).Select(m => (JsonObject)m.DeepClone()).ToList();
     }

@@ -219,6 +219,35 @@ namespace OutlookFollowUp.Api.Data.Migrations.Postgres
                     b.ToTable("Steps", (string)null);
                 });
 
+            modelBuilder.Entity("OutlookFollowUp.Api.Data.SubscriptionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("ClientStateHash")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("OutlookFollowUp.Api.Data.TokenCacheRecord", b =>
                 {
                     b.Property<string>("Key")

@@ -210,6 +210,35 @@ namespace OutlookFollowUp.Api.Data.Migrations.Sqlite
                     b.ToTable("Steps", (string)null);
                 });
 
+            modelBuilder.Entity("OutlookFollowUp.Api.Data.SubscriptionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ClientStateHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Resource")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("Subscriptions", (string)null);
+                });
+
             modelBuilder.Entity("OutlookFollowUp.Api.Data.TokenCacheRecord", b =>
                 {
                     b.Property<string>("Key")

@@ -1,0 +1,140 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OutlookFollowUp.Api.Data;
+using OutlookFollowUp.Api.Sweep;
+using static OutlookFollowUp.Tests.ServiceEndToEndTests;
+
+namespace OutlookFollowUp.Tests;
+
+/// <summary>
+/// Graph change notifications (issue 15), the service against the sandbox over HTTP: the sweep subscribes each
+/// mailbox (the sandbox's validation request reaches the service's endpoint), a change marks the mailbox due, forged
+/// notifications are refused, subscriptions are renewed before Graph's expiry and remade when Graph drops them.
+/// </summary>
+public sealed class NotificationTests
+{
+    private const string Jordan = "jordan.lee@outlook.com";
+
+    private static async Task<(SandboxServer Server, ServiceFactory Service, ManualClock Clock, Sweeper Sweeper)> WatchedAsync()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        var server = await SandboxServer.StartAsync(clock);
+        server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
+            Person("Maya Patel", "maya.patel@contoso.com"), Person("Jordan Lee", Jordan), Person("Sam Ortiz", "sam.ortiz@contoso.com")));
+        var service = new ServiceFactory(server.BaseUrl + "/v1.0", new Dictionary<string, string?> { ["Notifications:PublicUrl"] = "http://localhost/" }).WithClock(clock);
+        // Graph posts to the service's public URL; here that is the in-process service.
+        server.Sandbox.NotificationClient = service.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await service.ClientFor(Jordan).GetAsync("/api/me")).StatusCode); // signs Jordan up
+        return (server, service, clock, service.Services.GetRequiredService<Sweeper>());
+    }
+
+    private static async Task<T> InDbAsync<T>(ServiceFactory service, Func<AppDb, Task<T>> read)
+    {
+        await using var scope = service.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<AppDb>());
+    }
+
+    [Fact]
+    public async Task TheSweepSubscribesEachMailboxAndThenOnlyTheBackstopPolls()
+    {
+        var (server, service, clock, sweeper) = await WatchedAsync();
+        await using var _ = server;
+        await using var __ = service;
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+
+        Assert.Equal(3, server.Sandbox.Subscriptions.Count);
+        var stored = await InDbAsync(service, db => db.Subscriptions.ToListAsync());
+        Assert.Equal(server.Sandbox.Subscriptions.Select(s => s.Id).Order(), stored.Select(s => s.Id).Order());
+        Assert.All(stored, s => Assert.Equal(32, s.ClientStateHash.Length)); // the secret itself is not kept
+        var user = await InDbAsync(service, db => db.Users.SingleAsync());
+        Assert.True(user.NextSweepUtc >= clock.GetUtcNow().UtcDateTime.AddHours(2), $"next sweep {user.NextSweepUtc:O}: the backstop, not the 5-minute poll");
+
+        // Another pass within the day asks Graph for no subscription again.
+        var requests = server.Sandbox.Log.Count(l => l.Path.Contains("subscriptions", StringComparison.OrdinalIgnoreCase));
+        clock.Advance(TimeSpan.FromHours(3));
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(requests, server.Sandbox.Log.Count(l => l.Path.Contains("subscriptions", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    [Fact]
+    public async Task ANewMessageMarksTheMailboxDueAndTheNextPassReadsIt()
+    {
+        var (server, service, clock, sweeper) = await WatchedAsync();
+        await using var _ = server;
+        await using var __ = service;
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromMinutes(30));
+
+        server.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "Your application for Data Engineer",
+            ["from"] = Person("Maya Patel", "maya.patel@contoso.com"),
+            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, unfortunately we have decided to move forward with other candidates." },
+        });
+        await server.Sandbox.FlushNotificationsAsync();
+
+        var user = await InDbAsync(service, db => db.Users.SingleAsync());
+        Assert.True(user.NextSweepUtc <= clock.GetUtcNow().UtcDateTime, "the notification made the mailbox due now");
+        var report = await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(1, report.Planned);
+        Assert.Contains(Folder(server.Sandbox.Find(Jordan)!, "drafts"), d => Key(d)?.StartsWith("ofu1-rr-") == true);
+    }
+
+    [Fact]
+    public async Task TheValidationTokenIsEchoedAsTextAndForgedNotificationsAreRefused()
+    {
+        var (server, service, clock, sweeper) = await WatchedAsync();
+        await using var _ = server;
+        await using var __ = service;
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        var http = service.CreateClient();
+
+        var validation = await http.PostAsync("/api/notifications?validationToken=" + Uri.EscapeDataString("Validation: abc <123>"), new StringContent("", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.OK, validation.StatusCode);
+        Assert.Equal("text/plain", validation.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Validation: abc <123>", await validation.Content.ReadAsStringAsync());
+
+        var id = server.Sandbox.Subscriptions.First().Id;
+        clock.Advance(TimeSpan.FromMinutes(30));
+        var forged = new JsonObject { ["value"] = new JsonArray(new JsonObject { ["subscriptionId"] = id, ["clientState"] = "guessed", ["changeType"] = "created" }) };
+        var refused = await http.PostAsync("/api/notifications", new StringContent(forged.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var unknown = new JsonObject { ["value"] = new JsonArray(new JsonObject { ["subscriptionId"] = "nope", ["clientState"] = "x" }) };
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.PostAsync("/api/notifications", new StringContent(unknown.ToJsonString(), Encoding.UTF8, "application/json"))).StatusCode);
+        var malformed = await http.PostAsync("/api/notifications", new StringContent("{\"value\": 3", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+
+        var user = await InDbAsync(service, db => db.Users.SingleAsync());
+        Assert.True(user.NextSweepUtc > clock.GetUtcNow().UtcDateTime, "nothing forged made the mailbox due");
+    }
+
+    [Fact]
+    public async Task SubscriptionsAreRenewedBeforeGraphsExpiryAndRemadeWhenGraphRemovesThem()
+    {
+        var (server, service, clock, sweeper) = await WatchedAsync();
+        await using var _ = server;
+        await using var __ = service;
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        var first = server.Sandbox.Subscriptions.ToDictionary(s => s.Id, s => s.Expiration);
+
+        // Two and a half days on, under a day is left of the three asked for: the same subscriptions, later expiries.
+        clock.Advance(TimeSpan.FromDays(2.5));
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.All(server.Sandbox.Subscriptions, s => Assert.True(first.TryGetValue(s.Id, out var was) && s.Expiration > was, $"{s.Id} was not renewed"));
+
+        // Graph removes one and says so: the mailbox is due, and its next pass subscribes that resource again.
+        var removed = server.Sandbox.Subscriptions.First();
+        Assert.True(server.Sandbox.SendLifecycleNotification(removed.Id, "subscriptionRemoved"));
+        await server.Sandbox.FlushNotificationsAsync();
+        Assert.DoesNotContain(await InDbAsync(service, db => db.Subscriptions.Select(s => s.Id).ToListAsync()), id => id == removed.Id);
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(3, server.Sandbox.Subscriptions.Count);
+        Assert.Contains(server.Sandbox.Subscriptions, s => s.Resource == removed.Resource && s.Id != removed.Id);
+    }
+}
