@@ -137,4 +137,70 @@ public sealed class NotificationTests
         Assert.Equal(3, server.Sandbox.Subscriptions.Count);
         Assert.Contains(server.Sandbox.Subscriptions, s => s.Resource == removed.Resource && s.Id != removed.Id);
     }
+
+    [Fact]
+    public async Task AnIdleWatchedMailboxCostsNoGraphRequestUntilTheBackstop()
+    {
+        var (server, service, clock, sweeper) = await WatchedAsync();
+        await using var _ = server;
+        await using var __ = service;
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        var before = server.Sandbox.Log.Count;
+        for (var i = 0; i < 12; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(10)); // two hours of 10-minute ticks, nothing changing
+            await sweeper.RunOnceAsync(clock.GetUtcNow());
+        }
+        Assert.Equal(before, server.Sandbox.Log.Count);
+    }
+
+    [Fact]
+    public async Task WithEveryNotificationLostTheBackstopStillFindsTheChange()
+    {
+        var (server, service, clock, sweeper) = await WatchedAsync();
+        await using var _ = server;
+        await using var __ = service;
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        server.Sandbox.DropNotificationsAt(1.0);
+        server.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "Your application for Data Engineer",
+            ["from"] = Person("Maya Patel", "maya.patel@contoso.com"),
+            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, unfortunately we have decided to move forward with other candidates." },
+        });
+        await server.Sandbox.FlushNotificationsAsync();
+        Assert.True(server.Sandbox.NotificationsDropped > 0);
+        clock.Advance(TimeSpan.FromHours(3.1));
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Contains(Folder(server.Sandbox.Find(Jordan)!, "drafts"), d => Key(d)?.StartsWith("ofu1-rr-") == true);
+    }
+
+    [Fact]
+    public async Task ABurstOfNotificationsWithDuplicatesAndForgeriesMakesOneSweepAndNoServerError()
+    {
+        var (server, service, clock, sweeper) = await WatchedAsync();
+        await using var _ = server;
+        await using var __ = service;
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        clock.Advance(TimeSpan.FromMinutes(30));
+        // The genuine client state is only in the sandbox (the service keeps a hash): take it from there.
+        var genuine = server.Sandbox.Subscriptions.First();
+        var http = service.CreateClient();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async batch =>
+        {
+            var value = new JsonArray(Enumerable.Range(0, 100).Select(i => (JsonNode)new JsonObject
+            {
+                ["subscriptionId"] = genuine.Id,
+                ["clientState"] = (batch * 100 + i) % 10 == 0 ? "forged" : genuine.ClientState,
+                ["changeType"] = "updated",
+            }).ToArray());
+            using var response = await http.PostAsync("/api/notifications", new StringContent(new JsonObject { ["value"] = value }.ToJsonString(), Encoding.UTF8, "application/json"));
+            return (int)response.StatusCode;
+        }));
+        Assert.All(statuses, s => Assert.Equal(202, s));
+        var report = await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(1, report.Users);
+        Assert.Equal(0, (await sweeper.RunOnceAsync(clock.GetUtcNow())).Users); // swept once, not once per notification
+    }
 }
