@@ -160,8 +160,8 @@ public sealed partial class GraphSandbox
         entity["lifecycleNotificationUrl"] = s.LifecycleNotificationUrl?.ToString();
         entity["expirationDateTime"] = s.Expiration.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
         entity["creatorId"] = s.CreatorId;
+        // The docs' example also shows notificationContentType, which Graph's v1.0 schema does not define: left out.
         entity["latestSupportedTlsVersion"] = "v1_2";
-        entity["notificationContentType"] = "application/json";
         return entity;
     }
 

@@ -33,6 +33,9 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
 
     public IReadOnlyList<SandboxLogEntry> Log => [.. _log];
 
+    /// <summary>Sees every request (each item of a $batch too) with its response: the schema test reads the traffic here.</summary>
+    public Action<SandboxRequest, SandboxResponse>? Observer { get; set; }
+
     public IReadOnlyCollection<SandboxMailbox> Mailboxes => _mailboxes.Values.Distinct().ToList();
 
     public SandboxMailbox AddMailbox(string address, string displayName, string timeZone = "UTC", JsonObject? workingHours = null)
@@ -132,6 +135,7 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
         SandboxResponse Logged(SandboxResponse r)
         {
             _log.Enqueue(new SandboxLogEntry(now, mailbox?.Address ?? "", request.Method, request.Path, r.Status, inBatch));
+            Observer?.Invoke(request, r);
             return r;
         }
     }

@@ -50,7 +50,7 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         if (Environment.GetEnvironmentVariable("OFU_SANDBOX_LOG") is null) builder.Logging.ClearProviders();
         var app = builder.Build();
-        var sandbox = new GraphSandbox.GraphSandbox(options ?? new SandboxOptions(), time);
+        var sandbox = new GraphSandbox.GraphSandbox(options ?? new SandboxOptions(), time) { Observer = SuiteTraffic.Observe };
         app.MapGraphSandbox(sandbox);
         await app.StartAsync();
         return new SandboxServer(app, sandbox);
@@ -67,3 +67,30 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     public void Set(DateTimeOffset now) => _now = now;
     public void Advance(TimeSpan by) => _now += by;
 }
+
+/// <summary>
+/// Every sandbox server of the suite checks its traffic against Graph's schema (issue 16): what it finds is written to
+/// artifacts/test-logs/schema-findings.txt, which tests/run.sh requires to be empty once the suite has run.
+/// </summary>
+public static class SuiteTraffic
+{
+    private static readonly Lock Gate = new();
+    private static readonly HashSet<string> Seen = [];
+
+    public static string FindingsFile => Path.Combine(Report.FindRoot(), "artifacts", "test-logs", "schema-findings.txt");
+
+    public static void Observe(SandboxRequest request, SandboxResponse response)
+    {
+        List<string> findings;
+        try { findings = GraphSchemaTests.Findings(request, response).ToList(); }
+        catch (Exception e) { findings = [$"{request.Method} {request.Path}: the check failed: {e.GetType().Name}: {e.Message}"]; }
+        if (findings.Count == 0) return;
+        lock (Gate)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(FindingsFile)!);
+            foreach (var f in findings)
+                if (Seen.Add(f)) File.AppendAllText(FindingsFile, f + "\n");
+        }
+    }
+}
+

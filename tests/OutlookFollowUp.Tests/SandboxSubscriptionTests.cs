@@ -71,12 +71,15 @@ public sealed class SandboxSubscriptionTests(SandboxFixture fixture) : IClassFix
         var (status, created) = await SendAsync(client, HttpMethod.Post, "subscriptions", body);
 
         Assert.Equal((HttpStatusCode)(int)example["status"]!, status);
-        SandboxContractTests.AssertSameShape(example["responseBody"], created);
         var schema = XDocument.Load(Path.Combine(Shared, "graph-metadata", "v1.0-Prod.csdl")).Descendants()
             .Single(e => e.Name.LocalName == "EntityType" && (string?)e.Attribute("Name") == "subscription")
             .Elements().Where(e => e.Name.LocalName == "Property").Select(e => (string)e.Attribute("Name")!).Append("id").ToHashSet();
-        var documented = ((JsonObject)example["responseBody"]!).Select(kv => kv.Key).ToHashSet();
-        Assert.All(created!.Select(kv => kv.Key).Where(k => !k.StartsWith('@')), k => Assert.True(schema.Contains(k) || documented.Contains(k), $"{k} is in neither the schema nor the docs"));
+        // The example (2021) shows notificationContentType, which the v1.0 schema does not define: the schema wins.
+        var documented = (JsonObject)example["responseBody"]!.DeepClone();
+        foreach (var key in documented.Select(kv => kv.Key).Where(k => !k.StartsWith('@') && !schema.Contains(k)).ToList()) documented.Remove(key);
+        Assert.True(documented.Count >= 10, "the example keeps its properties but one");
+        SandboxContractTests.AssertSameShape(documented, created);
+        Assert.Empty(GraphSchema.V1.Value.Check(created, "subscription"));
         Assert.Equal("secretClientValue", (string?)created!["clientState"]);
     }
 
