@@ -18,7 +18,30 @@ public sealed class NotificationTests
 {
     private const string Jordan = "jordan.lee@outlook.com";
 
-    private static async Task<(SandboxServer Server, ServiceFactory Service, ManualClock Clock, Sweeper Sweeper)> WatchedAsync()
+    /// <summary>Jordan's mailbox after an interview, signed up to a service that subscribes to Graph's notifications, swept once.</summary>
+    private sealed record Watched(SandboxServer Server, ServiceFactory Service, ManualClock Clock, Sweeper Sweeper) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Service.DisposeAsync();
+            await Server.DisposeAsync();
+        }
+
+        /// <summary>Maya's rejection arrives, and the notifications it causes are delivered.</summary>
+        public async Task RejectionArrivesAsync()
+        {
+            Server.Sandbox.Deliver(Jordan, new JsonObject
+            {
+                ["subject"] = "Your application for Data Engineer",
+                ["from"] = Person("Maya Patel", "maya.patel@contoso.com"),
+                ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
+                ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, unfortunately we have decided to move forward with other candidates." },
+            });
+            await Server.Sandbox.FlushNotificationsAsync();
+        }
+    }
+
+    private static async Task<Watched> WatchedAsync()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
         var server = await SandboxServer.StartAsync(clock);
@@ -29,7 +52,9 @@ public sealed class NotificationTests
         // Graph posts to the service's public URL; here that is the in-process service.
         server.Sandbox.NotificationClient = service.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await service.ClientFor(Jordan).GetAsync("/api/me")).StatusCode); // signs Jordan up
-        return (server, service, clock, service.Services.GetRequiredService<Sweeper>());
+        var sweeper = service.Services.GetRequiredService<Sweeper>();
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        return new Watched(server, service, clock, sweeper);
     }
 
     private static async Task<T> InDbAsync<T>(ServiceFactory service, Func<AppDb, Task<T>> read)
@@ -41,10 +66,8 @@ public sealed class NotificationTests
     [Fact]
     public async Task TheSweepSubscribesEachMailboxAndThenOnlyTheBackstopPolls()
     {
-        var (server, service, clock, sweeper) = await WatchedAsync();
-        await using var _ = server;
-        await using var __ = service;
-        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        await using var watched = await WatchedAsync();
+        var (server, service, clock, sweeper) = watched;
 
         Assert.Equal(3, server.Sandbox.Subscriptions.Count);
         var stored = await InDbAsync(service, db => db.Subscriptions.ToListAsync());
@@ -63,20 +86,11 @@ public sealed class NotificationTests
     [Fact]
     public async Task ANewMessageMarksTheMailboxDueAndTheNextPassReadsIt()
     {
-        var (server, service, clock, sweeper) = await WatchedAsync();
-        await using var _ = server;
-        await using var __ = service;
-        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        await using var watched = await WatchedAsync();
+        var (server, service, clock, sweeper) = watched;
         clock.Advance(TimeSpan.FromMinutes(30));
 
-        server.Sandbox.Deliver(Jordan, new JsonObject
-        {
-            ["subject"] = "Your application for Data Engineer",
-            ["from"] = Person("Maya Patel", "maya.patel@contoso.com"),
-            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
-            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, unfortunately we have decided to move forward with other candidates." },
-        });
-        await server.Sandbox.FlushNotificationsAsync();
+        await watched.RejectionArrivesAsync();
 
         var user = await InDbAsync(service, db => db.Users.SingleAsync());
         Assert.True(user.NextSweepUtc <= clock.GetUtcNow().UtcDateTime, "the notification made the mailbox due now");
@@ -88,10 +102,8 @@ public sealed class NotificationTests
     [Fact]
     public async Task TheValidationTokenIsEchoedAsTextAndForgedNotificationsAreRefused()
     {
-        var (server, service, clock, sweeper) = await WatchedAsync();
-        await using var _ = server;
-        await using var __ = service;
-        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        await using var watched = await WatchedAsync();
+        var (server, service, clock, sweeper) = watched;
         var http = service.CreateClient();
 
         var validation = await http.PostAsync("/api/notifications?validationToken=" + Uri.EscapeDataString("Validation: abc <123>"), new StringContent("", Encoding.UTF8, "text/plain"));
@@ -117,10 +129,8 @@ public sealed class NotificationTests
     [Fact]
     public async Task SubscriptionsAreRenewedBeforeGraphsExpiryAndRemadeWhenGraphRemovesThem()
     {
-        var (server, service, clock, sweeper) = await WatchedAsync();
-        await using var _ = server;
-        await using var __ = service;
-        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        await using var watched = await WatchedAsync();
+        var (server, service, clock, sweeper) = watched;
         var first = server.Sandbox.Subscriptions.ToDictionary(s => s.Id, s => s.Expiration);
 
         // Two and a half days on, under a day is left of the three asked for: the same subscriptions, later expiries.
@@ -141,10 +151,8 @@ public sealed class NotificationTests
     [Fact]
     public async Task AnIdleWatchedMailboxCostsNoGraphRequestUntilTheBackstop()
     {
-        var (server, service, clock, sweeper) = await WatchedAsync();
-        await using var _ = server;
-        await using var __ = service;
-        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        await using var watched = await WatchedAsync();
+        var (server, service, clock, sweeper) = watched;
         var before = server.Sandbox.Log.Count;
         for (var i = 0; i < 12; i++)
         {
@@ -157,19 +165,10 @@ public sealed class NotificationTests
     [Fact]
     public async Task WithEveryNotificationLostTheBackstopStillFindsTheChange()
     {
-        var (server, service, clock, sweeper) = await WatchedAsync();
-        await using var _ = server;
-        await using var __ = service;
-        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        await using var watched = await WatchedAsync();
+        var (server, service, clock, sweeper) = watched;
         server.Sandbox.DropNotificationsAt(1.0);
-        server.Sandbox.Deliver(Jordan, new JsonObject
-        {
-            ["subject"] = "Your application for Data Engineer",
-            ["from"] = Person("Maya Patel", "maya.patel@contoso.com"),
-            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
-            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, unfortunately we have decided to move forward with other candidates." },
-        });
-        await server.Sandbox.FlushNotificationsAsync();
+        await watched.RejectionArrivesAsync();
         Assert.True(server.Sandbox.NotificationsDropped > 0);
         clock.Advance(TimeSpan.FromHours(3.1));
         await sweeper.RunOnceAsync(clock.GetUtcNow());
@@ -179,10 +178,8 @@ public sealed class NotificationTests
     [Fact]
     public async Task ABurstOfNotificationsWithDuplicatesAndForgeriesMakesOneSweepAndNoServerError()
     {
-        var (server, service, clock, sweeper) = await WatchedAsync();
-        await using var _ = server;
-        await using var __ = service;
-        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        await using var watched = await WatchedAsync();
+        var (server, service, clock, sweeper) = watched;
         clock.Advance(TimeSpan.FromMinutes(30));
         // The genuine client state is only in the sandbox (the service keeps a hash): take it from there.
         var genuine = server.Sandbox.Subscriptions.First();
