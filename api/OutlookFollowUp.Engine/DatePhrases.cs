@@ -137,7 +137,7 @@ public static partial class DatePhrases
     private const string Months = "(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
     // Words near a date that make it the decision date [000, 003]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b(
             decision
           | decide
@@ -162,7 +162,7 @@ public static partial class DatePhrases
           | back[ ]to[ ]you
           | know[ ]more
         )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex DecisionContext();
 
     [GeneratedRegex(@"\b(return(?:ing)?|back|until|till|away|out of (?:the )?office|leave|reachable)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]

@@ -93,7 +93,7 @@ public static partial class InterviewDetector
     private static Detection Maybe(string reason) => new(DetectionVerdict.Maybe, [reason]);
 
     // Look-alikes that are not the user's job interview (exit, press, research, mock) [000]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b(
             exit[ ]interview
           | stay[ ]interview
@@ -147,11 +147,11 @@ public static partial class InterviewDetector
           | documentary
           | for[ ]an[ ]article
         )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex NotAJobInterview();
 
     // The user on the interviewing side: not their own interview [000]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b(
             candidate\s*[:\-]
           | debrief
@@ -164,11 +164,11 @@ public static partial class InterviewDetector
           | kandidat(?:in)?\s*:
           | candidat(?:e)?\s*:
         )
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex InterviewerSide();
 
     // How an invite says it is a job interview [000, 002]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b(
             phone[ ]screen(?:ing)?
           | screening[ ]call
@@ -208,11 +208,11 @@ public static partial class InterviewDetector
           | entrevue
           | entrevista(?:[ ]de[ ]trabajo)?
         )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex StrongVocabulary();
 
     // Words that make an invite likely a hiring event, not sure of it [000]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b(
             candidate
           | candidacy
@@ -232,6 +232,6 @@ public static partial class InterviewDetector
           | puesto
           | vacante
         )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex WeakVocabulary();
 }

@@ -107,7 +107,7 @@ public static partial class ReplyClassifier
     }
 
     // An automatic reply is no answer [003]: how mail systems title one. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         ^(
             automatic[ ]reply
           | auto(?:matic)?[- ]?reply
@@ -120,14 +120,14 @@ public static partial class ReplyClassifier
           | réponse[ ]automatique
           | respuesta[ ]automática
         )
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex AutoSubject();
 
     [GeneratedRegex(@"\b(i am|i'm|i will be) (?:currently )?(?:out of (?:the )?office|away from (?:the office|my desk)|on (?:annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|travelling|traveling)\b[^.\n]*\b(until|returning|return|back on|back in|limited access)\b|\bthis is an automated (?:reply|response|message)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex OutOfOfficeBody();
 
     // A rejection: a gracious reply, never another chase [001, 003, 004]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
             (decided|decision|chosen|choose|opted)[ ](?:not[ ])?to[ ](?:move|moving|go|proceed|pursue|continue)[ ](?:forward[ ])?(?:with[ ])?(?:other|another|a[ ]different|different)[ ](?:candidates?|applicants?|profiles?)
           | (?:will[ ]not|won't|not[ ]be|are[ ]not|aren't|not|unable[ ]to)[ ](?:be[ ])?(?:moving|move|progressing|progress|proceeding|proceed|going|go)[ ](?:forward|ahead)[ ]with[ ]your[ ](?:application|candidacy|profile)
           | (?:not|won't|will[ ]not)[ ]be[ ]moving[ ]forward
@@ -156,21 +156,21 @@ public static partial class ReplyClassifier
           | (?:chose|selected|picked)[ ](?:a|another)[ ]candidate
           | nous[ ]avons[ ]le[ ]regret
           | lamentamos[ ]informarle
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex Rejection();
 
     // The few wordings that are a rejection whatever surrounds them; the learned reader reads everything else.
     // [003, 004]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
             \b(?:we|i)[ ](?:will[ ]not|won't|are[ ]not|am[ ]not)[ ]be[ ](?:moving|progressing|proceeding)[ ](?:forward|ahead)[ ]with[ ]your[ ](?:application|candidacy)
           | \bwe[ ]have[ ]decided[ ]not[ ]to[ ](?:move|proceed|progress)[ ](?:forward[ ]|further[ ])?with[ ]your[ ](?:application|candidacy)
           | \bwe[ ](?:have[ ])?decided[ ]to[ ](?:move|proceed|go)[ ]forward[ ]with[ ](?:another|other)[ ]candidates?\b
           | \bwe[ ]regret[ ]to[ ]inform[ ]you[ ]that[ ](?:you[ ]have[ ]not[ ]been|you[ ]were[ ]not|we[ ]will[ ]not)
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex Unmistakable();
 
     // They asked for references: alert them [003]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b(
             references
           | reference[ ]checks?
@@ -178,11 +178,11 @@ public static partial class ReplyClassifier
           | contact[ ]details[ ]for[ ](?:your[ ])?(?:two|three|\d)[ ](?:former[ ])?(?:managers|supervisors)
           | (?:previous|former|past)[ ](?:manager|supervisor|employer|colleague)s?[ ](?:of[ ]yours)?
         )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex References();
 
     // An offer [002]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b(
             (?:pleased|happy|delighted|excited|thrilled|glad)[ ]to[ ](?:extend[ ]|make[ ])?(?:you[ ])?(?:an[ ]|a[ ]formal[ ]|a[ ]verbal[ ])?offer
           | like[ ]to[ ](?:extend[ ]|make[ ])?(?:you[ ])?(?:an[ ])?offer
@@ -194,11 +194,11 @@ public static partial class ReplyClassifier
           | written[ ]offer
           | offer[ ](?:details|package)
         )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex Offer();
 
     // A next round: prepare for it [002]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b(
             next[ ]round
           | second[ ]round
@@ -227,11 +227,11 @@ public static partial class ReplyClassifier
           | when[ ](?:are|would)[ ]you[ ]be[ ]available
           | what[ ]times?[ ](?:works?|suits?)
         )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex NextRound();
 
     // Still deciding: wait, then follow up after the new date [003]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b(
             still[ ](?:reviewing|interviewing|in[ ](?:the[ ])?process|evaluating|considering|meeting[ ]with|finali[sz]ing|working[ ]through|waiting)
           | (?:haven't|have[ ]not|hasn't|has[ ]not)[ ](?:yet[ ])?(?:made|reached)[ ](?:a[ ]|our[ ])?(?:final[ ])?decision
@@ -244,6 +244,6 @@ public static partial class ReplyClassifier
           | thanks[ ]for[ ]your[ ]patience
           | will[ ](?:be[ ]in[ ]touch|keep[ ]you[ ](?:posted|updated)|update[ ]you|let[ ]you[ ]know)
         )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex InProcess();
 }

@@ -53,7 +53,7 @@ internal sealed partial class PlanBuilder
     private static bool ReadsAsFollowUp(Mail m) => FollowUpWords().IsMatch(Opening(m));
 
     // [000, 003]: how people write a chase, one alternative a line (spaces are \s: the pattern ignores its own).
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b( follow(ing)?[\s-]?up
           | check(ing)?[\s-]in
           | touch(ing)?[\s-]base
@@ -69,11 +69,11 @@ internal sealed partial class PlanBuilder
           | suivi\sde\sma\scandidature
           | seguimiento
           )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex FollowUpWords();
 
     // [001, 002]: how people write a thank-you note.
-    [GeneratedRegex("""
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
         \b( thank(s|\syou)\s((so|very)\smuch\s)?for\s(the|your|taking|meeting|speaking|talking|interviewing|having)
           | (great|good|nice|a\spleasure)\s(to\smeet|meeting|speaking|talking)
           | appreciated?\s(the|your)\stime
@@ -81,6 +81,6 @@ internal sealed partial class PlanBuilder
           | merci\spour\s(l'entretien|votre\stemps)
           | gracias\spor\s(la\sentrevista|su\stiempo)
           )\b
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+        """)]
     private static partial Regex ThankYouWords();
 }
