@@ -36,31 +36,20 @@ internal sealed partial class PlanBuilder
     private sealed record Reply(Mail Mail, ReplyReading Reading);
 
     private readonly PlanInput _in;
-
     private readonly ISpellChecker? _spell;
-
     private readonly DateTimeOffset _now;
-
     private readonly UserProfile _user;
-
     private readonly UserSettings _settings;
-
     private readonly UserFacts _facts;
-
     private readonly UserCalendar _cal;
-
     private readonly Dictionary<string, DateTimeOffset> _recorded;
-
     private readonly List<PlanStep> _steps = [];
-
     private string _processKey = "";
     /// <summary>The product's reminders in the calendar, by step key.</summary>
     private Dictionary<string, Interview> _eventByKey = [];
     /// <summary>Whether an address speaks for the employer (the people met and named, their organizations).</summary>
     private Func<string, bool> _employer = _ => false;
-
     private readonly CancellationToken _cancel;
-
     private readonly IMailReader? _reader;
 
     public PlanBuilder(PlanInput input, ISpellChecker? spell, CancellationToken cancellationToken = default, IMailReader? reader = null)

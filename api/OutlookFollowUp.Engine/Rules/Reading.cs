@@ -58,8 +58,7 @@ internal sealed partial class PlanBuilder
         var from = People.Normalize(m.From?.EmailAddress?.Address);
         // Written by the user: from one of their addresses, or on behalf of a shared or delegated mailbox they write for.
         var mine = IsUser(from) || IsUser(m.WrittenBy?.EmailAddress?.Address);
-        var mineAndSent = mine;
-        DateTimeOffset? at = mineAndSent ? m.SentDateTime ?? m.ReceivedDateTime : m.ReceivedDateTime ?? m.SentDateTime;
+        DateTimeOffset? at = mine ? m.SentDateTime ?? m.ReceivedDateTime : m.ReceivedDateTime ?? m.SentDateTime;
         if (m.IsDraft == true) at ??= m.LastModifiedDateTime ?? m.CreatedDateTime;
         if (at is null)
             throw new PlanInputException($"message '{m.Id ?? index.ToString()}' has no sentDateTime or receivedDateTime");
