@@ -80,13 +80,18 @@ public static partial class People
     /// A robot that may write for one of these organizations: its display name or its domain carries the
     /// organization's name ("Fabrikam Careers" &lt;no-reply@greenhouse-mail.io&gt;, no-reply@fabrikam-careers.com).
     /// </summary>
-    public static bool RobotNaming(EmailAddress? from, IReadOnlySet<string> organizations)
+    public static bool RobotNaming(EmailAddress? from, IReadOnlySet<string> organizations) =>
+        IsRobot(from?.Address) && organizations.Any(o => SenderCarries(from, o.Split('.')[0]));
+
+    /// <summary>
+    /// The sender's display name or domain carries this name, compared letters only: "Northwind Traders" is in
+    /// "Northwind Traders Careers" and in northwindtraders-jobs.com. Too short a name says nothing (domains need four letters).
+    /// </summary>
+    public static bool SenderCarries(EmailAddress? from, string name)
     {
-        if (!IsRobot(from?.Address)) return false;
-        var display = Text.Squash(from?.Name ?? "");
-        var domain = Text.Squash(Organization(from?.Address));
-        return organizations.Select(o => Text.Squash(o.Split('.')[0])).Where(o => o.Length >= 4)
-            .Any(o => display.Contains(o, StringComparison.Ordinal) || domain.StartsWith(o, StringComparison.Ordinal));
+        var words = Text.Squash(name);
+        return words.Length >= 3 && Text.Squash(from?.Name ?? "").Contains(words, StringComparison.Ordinal)
+               || words.Length >= 4 && Text.Squash(Organization(from?.Address)).StartsWith(words, StringComparison.Ordinal);
     }
 
     public static bool IsRoom(Attendee attendee) =>
