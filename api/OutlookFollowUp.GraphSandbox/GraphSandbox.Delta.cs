@@ -18,14 +18,14 @@ public sealed partial class GraphSandbox
     {
         var created = item[VersionField] is null;
         item[VersionField] = ++box.Version;
-        if (box.Subscribed && (string?)item["id"] is { } id)
+        if (!box.Subscriptions.IsEmpty && (string?)item["id"] is { } id)
             Changed(box, item[FolderField] is null ? "events" : "messages", (string?)item[FolderField], id, created ? "created" : "updated");
     }
 
     internal void Forget(SandboxMailbox box, string set, string? folder, string id)
     {
         box.Removed.Add((set, folder, id, ++box.Version));
-        if (box.Subscribed) Changed(box, set, folder, id, "deleted");
+        if (!box.Subscriptions.IsEmpty) Changed(box, set, folder, id, "deleted");
     }
 
     /// <summary>Makes every delta token of the mailbox stale, as a long-idle sync state is in Graph.</summary>

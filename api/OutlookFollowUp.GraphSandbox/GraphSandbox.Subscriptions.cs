@@ -18,7 +18,6 @@ public sealed partial class GraphSandbox
     /// <summary>Outlook messages and events: at most 10,080 minutes (under 7 days) ahead.</summary>
     public static readonly TimeSpan MaxSubscriptionLifetime = TimeSpan.FromMinutes(10_080);
 
-    private readonly ConcurrentDictionary<string, SandboxSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Task> _deliveries = new();
     private Random _dropRandom = new(7);
 
@@ -38,7 +37,7 @@ public sealed partial class GraphSandbox
     public int NotificationsDropped => Volatile.Read(ref _notificationsDropped);
     private int _notificationsSent, _notificationsDropped;
 
-    public IReadOnlyCollection<SandboxSubscription> Subscriptions => [.. _subscriptions.Values];
+    public IReadOnlyCollection<SandboxSubscription> Subscriptions => [.. Mailboxes.SelectMany(b => b.Subscriptions.Values)];
 
     /// <summary>Waits until every notification posted so far has been delivered (or failed).</summary>
     public async Task FlushNotificationsAsync()
@@ -60,7 +59,7 @@ public sealed partial class GraphSandbox
             return SandboxResponse.Json(200, new JsonObject
             {
                 ["@odata.context"] = $"{r.BaseUrl}/$metadata#subscriptions",
-                ["value"] = new JsonArray(_subscriptions.Values.Where(s => s.MailboxId == box.Id && s.Expiration > now).Select(s => (JsonNode)Entity(s, r)).ToArray()),
+                ["value"] = new JsonArray(box.Subscriptions.Values.Where(s => s.Expiration > now).Select(s => (JsonNode)Entity(s, r)).ToArray()),
             });
         if (rest.Length == 1 && method == "POST")
         {
@@ -87,12 +86,11 @@ public sealed partial class GraphSandbox
                 return Bad("Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.");
             var subscription = new SandboxSubscription(Guid.NewGuid().ToString(), box.Id, resource, target.Set, target.Folder, changeTypes, url, lifecycle,
                 clientState, expiration, box.Id);
-            _subscriptions[subscription.Id] = subscription;
-            lock (box.Gate) box.Subscribed = true;
+            box.Subscriptions[subscription.Id] = subscription;
             return SandboxResponse.Json(201, Entity(subscription, r, context: true));
         }
         if (rest.Length != 2) return Bad("Unsupported subscriptions request.");
-        if (!_subscriptions.TryGetValue(rest[1], out var existing) || existing.MailboxId != box.Id || existing.Expiration <= now) return NotFound();
+        if (!box.Subscriptions.TryGetValue(rest[1], out var existing) || existing.Expiration <= now) return NotFound();
         switch (method)
         {
             case "GET":
@@ -103,10 +101,10 @@ public sealed partial class GraphSandbox
                 if (renewed <= now || renewed > now + MaxSubscriptionLifetime)
                     return Bad($"Subscription expiration can only be {MaxSubscriptionLifetime.TotalMinutes:0} minutes in the future.");
                 existing = existing with { Expiration = renewed };
-                _subscriptions[existing.Id] = existing;
+                box.Subscriptions[existing.Id] = existing;
                 return SandboxResponse.Json(200, Entity(existing, r, context: true));
             case "DELETE":
-                _subscriptions.TryRemove(existing.Id, out _);
+                box.Subscriptions.TryRemove(existing.Id, out _);
                 return SandboxResponse.Json(204, null);
             default:
                 return SandboxResponse.Error(405, "MethodNotAllowed", "Method not allowed.", requestId, now);
@@ -169,9 +167,9 @@ public sealed partial class GraphSandbox
     private void Changed(SandboxMailbox box, string set, string? folder, string id, string changeType)
     {
         var now = time.GetUtcNow();
-        foreach (var s in _subscriptions.Values)
+        foreach (var s in box.Subscriptions.Values)
         {
-            if (s.MailboxId != box.Id || s.Expiration <= now || s.Set != set || s.Folder is not null && s.Folder != folder || !s.ChangeTypes.Contains(changeType))
+            if (s.Expiration <= now || s.Set != set || s.Folder is not null && s.Folder != folder || !s.ChangeTypes.Contains(changeType))
                 continue;
             var resource = set == "events" ? $"Users/{box.Id}/Events/{id}" : $"Users/{box.Id}/Messages/{id}";
             var notification = new JsonObject
@@ -196,8 +194,9 @@ public sealed partial class GraphSandbox
     /// <summary>Sends a lifecycle notification (reauthorizationRequired, subscriptionRemoved, missed) as Graph would.</summary>
     public bool SendLifecycleNotification(string subscriptionId, string lifecycleEvent)
     {
-        if (!_subscriptions.TryGetValue(subscriptionId, out var s) || s.LifecycleNotificationUrl is null) return false;
-        if (lifecycleEvent == "subscriptionRemoved") _subscriptions.TryRemove(subscriptionId, out _);
+        var box = Mailboxes.FirstOrDefault(b => b.Subscriptions.ContainsKey(subscriptionId));
+        if (box is null || !box.Subscriptions.TryGetValue(subscriptionId, out var s) || s.LifecycleNotificationUrl is null) return false;
+        if (lifecycleEvent == "subscriptionRemoved") box.Subscriptions.TryRemove(subscriptionId, out _);
         Post(s.LifecycleNotificationUrl, new JsonObject
         {
             ["subscriptionId"] = s.Id,

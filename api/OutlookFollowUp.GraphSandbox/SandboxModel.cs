@@ -103,8 +103,8 @@ public sealed class SandboxMailbox
     public required string DisplayName { get; init; }
     public required string TimeZone { get; init; }
     public required JsonObject WorkingHours { get; init; }
-    /// <summary>Some subscription was made for this mailbox: changes are offered to the subscriptions.</summary>
-    internal bool Subscribed;
+    /// <summary>The change-notification subscriptions made for this mailbox, by id.</summary>
+    internal readonly System.Collections.Concurrent.ConcurrentDictionary<string, SandboxSubscription> Subscriptions = new(StringComparer.Ordinal);
 
     /// <summary>The mailbox's other addresses; /me gives them as proxyAddresses ("SMTP:" the primary one) when selected.</summary>
     public List<string> Aliases { get; } = [];
