@@ -42,15 +42,20 @@ internal sealed partial class PlanBuilder
             && (m.Message.ConversationId is { Length: > 0 } conv && r.Mail.Message.ConversationId == conv
                 || r.Mail.MessageId is { } id && m.References.Contains(id)));
 
-    private static string Opening(Mail m)
+    // How each of the user's messages reads, found once per plan: the chain asks it for every step.
+    private readonly Dictionary<GraphMessage, (bool ThankYou, bool FollowUp)> _wording = new(ReferenceEqualityComparer.Instance);
+
+    private (bool ThankYou, bool FollowUp) Wording(Mail m)
     {
+        if (_wording.TryGetValue(m.Message, out var read)) return read;
         var text = Text.WithoutQuoted(Text.Plain(m.Message.Body, m.Message.BodyPreview));
-        return Text.ForMatching(Text.Subject(m.Message.Subject) + "\n" + (text.Length > 1500 ? text[..1500] : text));
+        var opening = Text.ForMatching(Text.Subject(m.Message.Subject) + "\n" + (text.Length > 1500 ? text[..1500] : text));
+        return _wording[m.Message] = (ThankYouWords().IsMatch(opening), FollowUpWords().IsMatch(opening));
     }
 
-    private static bool ReadsAsThankYou(Mail m) => ThankYouWords().IsMatch(Opening(m));
+    private bool ReadsAsThankYou(Mail m) => Wording(m).ThankYou;
 
-    private static bool ReadsAsFollowUp(Mail m) => FollowUpWords().IsMatch(Opening(m));
+    private bool ReadsAsFollowUp(Mail m) => Wording(m).FollowUp;
 
     // [000, 003]: how people write a chase, one alternative a line (spaces are \s: the pattern ignores its own).
     [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
