@@ -159,6 +159,9 @@ public sealed class MailboxSubscriptions(AppDb db, IOptions<NotificationOptions>
 {
     public bool Enabled => options.Value.PublicUrl is not null;
 
+    /// <summary>How long a watched mailbox waits for its next sweep when nothing notifies.</summary>
+    public TimeSpan BackstopPoll => options.Value.BackstopPoll;
+
     /// <summary>Every watched resource has a live subscription after this (true), or some could not be made (false: poll).</summary>
     public async Task<bool> EnsureAsync(IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -80,10 +80,11 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
             var gateway = mailboxes.For(user);
             (outcome, writes) = await SweepAsync(db, scope.ServiceProvider.GetRequiredService<UserPlans>(), gateway, user, now, cancellationToken);
             // Watched by Graph's notifications: the next look is the backstop's, or when a plan changes by time alone.
-            var watched = await scope.ServiceProvider.GetRequiredService<MailboxSubscriptions>().EnsureAsync(gateway, user, now, cancellationToken);
+            var subscriptions = scope.ServiceProvider.GetRequiredService<MailboxSubscriptions>();
+            var watched = await subscriptions.EnsureAsync(gateway, user, now, cancellationToken);
             user.LastError = null;
             user.Failures = 0;
-            var next = now + (watched ? scope.ServiceProvider.GetRequiredService<IOptions<NotificationOptions>>().Value.BackstopPoll : o.Interval);
+            var next = now + (watched ? subscriptions.BackstopPoll : o.Interval);
             // The plans saved their wake time straight to the database; the tracked row does not have it.
             if (watched && await db.Users.Where(u => u.Id == id).Select(u => u.WakeUtc).FirstAsync(cancellationToken) is { } wake
                 && wake > now.UtcDateTime && wake < next.UtcDateTime)
