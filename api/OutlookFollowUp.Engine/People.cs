@@ -81,13 +81,13 @@ public static partial class People
     /// organization's name ("Fabrikam Careers" &lt;no-reply@greenhouse-mail.io&gt;, no-reply@fabrikam-careers.com).
     /// </summary>
     public static bool RobotNaming(EmailAddress? from, IReadOnlySet<string> organizations) =>
-        IsRobot(from?.Address) && organizations.Any(o => SenderCarries(from, o.Split('.')[0]));
+        IsRobot(from?.Address) && organizations.Any(o => CarriesName(from, o.Split('.')[0]));
 
     /// <summary>
     /// The sender's display name or domain carries this name, compared letters only: "Northwind Traders" is in
     /// "Northwind Traders Careers" and in northwindtraders-jobs.com. Too short a name says nothing (domains need four letters).
     /// </summary>
-    public static bool SenderCarries(EmailAddress? from, string name)
+    public static bool CarriesName(EmailAddress? from, string name)
     {
         var words = Text.Squash(name);
         return words.Length >= 3 && Text.Squash(from?.Name ?? "").Contains(words, StringComparison.Ordinal)

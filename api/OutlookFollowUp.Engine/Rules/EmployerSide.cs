@@ -69,7 +69,7 @@ internal sealed partial class PlanBuilder
                 // A tracking system or no-reply sender writes for the company when its name or its text names the
                 // company (or the role): "Northwind Traders <no-reply@greenhouse-mail.io>".
                 if (companyWords is null && roleWords is null) return false;
-                if (company is not null && People.SenderCarries(m.Message.From?.EmailAddress, company)) return true;
+                if (company is not null && People.CarriesName(m.Message.From?.EmailAddress, company)) return true;
                 if (!People.IsRecruitingService(m.From)) return false;
                 var text = Text.Squash(Text.Subject(m.Message.Subject) + " " + Text.Plain(m.Message.Body, m.Message.BodyPreview));
                 return companyWords is { Length: >= 4 } && text.Contains(companyWords, StringComparison.Ordinal)
