@@ -79,13 +79,11 @@ public static class NotificationEndpoints
     public static RouteGroupBuilder MapNotifications(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/notifications").WithTags("Notifications").AllowAnonymous().RequireRateLimiting(RatePolicy)
-            .WithMetadata(new RequestSizeLimitAttribute(GuardsLimit));
+            .WithMetadata(new RequestSizeLimitAttribute(Guards.GuardExtensions.MaxRequestBytes));
         group.MapPost("", Receive);
         group.MapPost("/lifecycle", Receive);
         return group;
     }
-
-    private const long GuardsLimit = Guards.GuardExtensions.MaxRequestBytes;
 
     /// <summary>
     /// The validation handshake (the token echoed as text/plain), or a batch of notifications: each known one with
