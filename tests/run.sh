@@ -29,10 +29,12 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# The real office.js (npm), for the browser test that loads the pane outside Office.
-if [ ! -d tests/browser/node_modules/@microsoft/office-js ]; then
+# From npm: the real office.js (the pane outside Office), MSAL.js (the copy the pane serves is held to it) and
+# Microsoft's unified-manifest validator. Reinstalled whenever the lock file changed since the last install.
+if ! cmp -s tests/browser/package-lock.json tests/browser/node_modules/.ofu-installed-lock 2>/dev/null; then
   echo "== npm ci (tests/browser)"
   npm ci --prefix tests/browser --no-audit --no-fund >"$log_dir/npm.log" 2>&1 || { cat "$log_dir/npm.log"; exit 1; }
+  cp tests/browser/package-lock.json tests/browser/node_modules/.ofu-installed-lock
 fi
 
 # --- a throwaway PostgreSQL server on loopback, for the tests that run the service on it -------------------------

@@ -3,44 +3,51 @@ using System.Security;
 namespace OutlookFollowUp.Api.Pane;
 
 /// <summary>
-/// The Outlook add-in manifest (XML, MailApp, schema 1.1 with VersionOverrides 1.1), written for one host: every URL
-/// in it comes from <c>host</c>, so development and deployment differ by one argument.
+/// The Outlook add-in manifest (XML, MailApp, schema 1.1 with VersionOverrides 1.1), rendered from the add-in's
+/// description: every URL in it comes from the host, so development and deployment differ by one argument. Outlook on
+/// Mac, mobile and perpetual Office take this one; <see cref="UnifiedManifest"/> is the same add-in for Microsoft 365.
 /// </summary>
 public static class Manifest
 {
-    /// <summary>The add-in's own id; it never changes between hosts or versions.</summary>
-    public const string AddinId = "5b7c1f0e-3a8d-4c63-9f2e-0d1a7e6b4c21";
-
     /// <summary>What a development manifest carries until the app is registered in Entra ID.</summary>
     public const string UnregisteredClientId = "00000000-0000-0000-0000-000000000000";
 
     public const string DevelopmentHost = "https://localhost:5001";
 
+    /// <summary>The add-in as the committed manifests describe it: localhost, no app registration yet.</summary>
+    public static AddinDescription Development => new(new Uri(DevelopmentHost), UnregisteredClientId);
+
     /// <summary>The manifest for the pane at <paramref name="host"/>, signing in with the app registration <paramref name="clientId"/>.</summary>
-    public static string Render(Uri host, string clientId, string? resource = null)
+    public static string Render(Uri host, string clientId, string? resource = null) => Render(new AddinDescription(host, clientId, resource));
+
+    public static string Render(AddinDescription addin)
     {
-        var origin = host.GetLeftPart(UriPartial.Authority);
-        string Url(string path) => SecurityElement.Escape(origin + PaneExtensions.RequestPath + path)!;
-        var app = SecurityElement.Escape(resource ?? $"api://{host.Authority}/{clientId}");
-        var id = SecurityElement.Escape(clientId);
+        string E(string text) => SecurityElement.Escape(text)!;
+        var origin = E(addin.Origin);
+        var sizes = string.Join("\n", AddinDescription.ButtonIconSizes.Select(s => $"""          <bt:Image id="Icon.{s}" DefaultValue="{E(addin.Icon(s))}"/>"""));
+        var surfaces = string.Join("\n", AddinDescription.Surfaces.Select(s => $"""
+                        <ExtensionPoint xsi:type="{s.XmlExtensionPoint}">
+            {Group(s)}
+                        </ExtensionPoint>
+            """));
         return $"""
             <?xml version="1.0" encoding="UTF-8"?>
-            <!-- Written for {SecurityElement.Escape(origin)} by the service's manifest command (README: The add-in); edit api/Pane/Manifest.cs, not this file. -->
+            <!-- Written for {origin} by the service's manifest command (README: The add-in); edit api/Pane/AddinDescription.cs, not this file. -->
             <OfficeApp xmlns="http://schemas.microsoft.com/office/appforoffice/1.1"
                        xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
                        xmlns:bt="http://schemas.microsoft.com/office/officeappbasictypes/1.0"
                        xsi:type="MailApp">
-              <Id>{AddinId}</Id>
-              <Version>1.0.0.0</Version>
-              <ProviderName>OutlookFollowUp</ProviderName>
+              <Id>{AddinDescription.Id}</Id>
+              <Version>{AddinDescription.Version}.0</Version>
+              <ProviderName>{AddinDescription.Name}</ProviderName>
               <DefaultLocale>en-US</DefaultLocale>
-              <DisplayName DefaultValue="OutlookFollowUp"/>
-              <Description DefaultValue="After an interview: thank-you notes drafted for each interviewer, follow-ups on the right days, and reminders you choose. Nothing is sent for you."/>
-              <IconUrl DefaultValue="{Url("/assets/icon-64.png")}"/>
-              <HighResolutionIconUrl DefaultValue="{Url("/assets/icon-128.png")}"/>
-              <SupportUrl DefaultValue="{SecurityElement.Escape(origin)}/"/>
+              <DisplayName DefaultValue="{AddinDescription.Name}"/>
+              <Description DefaultValue="{E(AddinDescription.LongDescription)}"/>
+              <IconUrl DefaultValue="{E(addin.Icon(64))}"/>
+              <HighResolutionIconUrl DefaultValue="{E(addin.Icon(128))}"/>
+              <SupportUrl DefaultValue="{E(addin.SupportUrl)}"/>
               <AppDomains>
-                <AppDomain>{SecurityElement.Escape(origin)}</AppDomain>
+                <AppDomain>{origin}</AppDomain>
                 <AppDomain>https://login.microsoftonline.com</AppDomain>
               </AppDomains>
               <Hosts>
@@ -54,12 +61,12 @@ public static class Manifest
               <FormSettings>
                 <Form xsi:type="ItemRead">
                   <DesktopSettings>
-                    <SourceLocation DefaultValue="{Url("/taskpane.html")}"/>
+                    <SourceLocation DefaultValue="{E(addin.TaskPane)}"/>
                     <RequestedHeight>300</RequestedHeight>
                   </DesktopSettings>
                 </Form>
               </FormSettings>
-              <Permissions>ReadItem</Permissions>
+              <Permissions>{AddinDescription.XmlPermission}</Permissions>
               <Rule xsi:type="RuleCollection" Mode="Or">
                 <Rule xsi:type="ItemIs" ItemType="Message" FormType="Read"/>
                 <Rule xsi:type="ItemIs" ItemType="Appointment" FormType="Read"/>
@@ -68,45 +75,35 @@ public static class Manifest
               <VersionOverrides xmlns="http://schemas.microsoft.com/office/mailappversionoverrides" xsi:type="VersionOverridesV1_0">
                 <VersionOverrides xmlns="http://schemas.microsoft.com/office/mailappversionoverrides/1.1" xsi:type="VersionOverridesV1_1">
                   <Requirements>
-                    <bt:Sets DefaultMinVersion="1.3">
+                    <bt:Sets DefaultMinVersion="{AddinDescription.MailboxMinVersion}">
                       <bt:Set Name="Mailbox"/>
                     </bt:Sets>
                   </Requirements>
                   <Hosts>
                     <Host xsi:type="MailHost">
                       <DesktopFormFactor>
-                        <ExtensionPoint xsi:type="MessageReadCommandSurface">
-            {Group("Read", pinnable: true)}
-                        </ExtensionPoint>
-                        <ExtensionPoint xsi:type="AppointmentAttendeeCommandSurface">
-            {Group("Attendee", pinnable: true)}
-                        </ExtensionPoint>
-                        <ExtensionPoint xsi:type="AppointmentOrganizerCommandSurface">
-            {Group("Organizer", pinnable: false)}
-                        </ExtensionPoint>
+            {surfaces}
                       </DesktopFormFactor>
                     </Host>
                   </Hosts>
                   <Resources>
                     <bt:Images>
-                      <bt:Image id="Icon.16" DefaultValue="{Url("/assets/icon-16.png")}"/>
-                      <bt:Image id="Icon.32" DefaultValue="{Url("/assets/icon-32.png")}"/>
-                      <bt:Image id="Icon.80" DefaultValue="{Url("/assets/icon-80.png")}"/>
+            {sizes}
                     </bt:Images>
                     <bt:Urls>
-                      <bt:Url id="Pane.Url" DefaultValue="{Url("/taskpane.html")}"/>
+                      <bt:Url id="Pane.Url" DefaultValue="{E(addin.TaskPane)}"/>
                     </bt:Urls>
                     <bt:ShortStrings>
-                      <bt:String id="Group.Label" DefaultValue="OutlookFollowUp"/>
-                      <bt:String id="Button.Label" DefaultValue="Follow up"/>
+                      <bt:String id="Group.Label" DefaultValue="{AddinDescription.Name}"/>
+                      <bt:String id="Button.Label" DefaultValue="{E(AddinDescription.ButtonLabel)}"/>
                     </bt:ShortStrings>
                     <bt:LongStrings>
-                      <bt:String id="Button.Tooltip" DefaultValue="See the thank-you notes, follow-ups and reminders for this interview."/>
+                      <bt:String id="Button.Tooltip" DefaultValue="{E(AddinDescription.ButtonTooltip)}"/>
                     </bt:LongStrings>
                   </Resources>
                   <WebApplicationInfo>
-                    <Id>{id}</Id>
-                    <Resource>{app}</Resource>
+                    <Id>{E(addin.ClientId)}</Id>
+                    <Resource>{E(addin.ApplicationIdUri)}</Resource>
                     <Scopes>
                       <Scope>openid</Scope>
                       <Scope>profile</Scope>
@@ -119,24 +116,21 @@ public static class Manifest
             """;
     }
 
-    // The same button on each surface; the organizer's form is a compose form, where a pane cannot be pinned.
-    private static string Group(string surface, bool pinnable) => $"""
+    private static string Group(AddinDescription.Surface surface) => $"""
                           <OfficeTab id="TabDefault">
-                            <Group id="Group.{surface}">
+                            <Group id="Group.{surface.Name}">
                               <Label resid="Group.Label"/>
-                              <Control xsi:type="Button" id="Button.{surface}">
+                              <Control xsi:type="Button" id="Button.{surface.Name}">
                                 <Label resid="Button.Label"/>
                                 <Supertip>
                                   <Title resid="Button.Label"/>
                                   <Description resid="Button.Tooltip"/>
                                 </Supertip>
                                 <Icon>
-                                  <bt:Image size="16" resid="Icon.16"/>
-                                  <bt:Image size="32" resid="Icon.32"/>
-                                  <bt:Image size="80" resid="Icon.80"/>
+            {string.Join("\n", AddinDescription.ButtonIconSizes.Select(s => $"""                      <bt:Image size="{s}" resid="Icon.{s}"/>"""))}
                                 </Icon>
                                 <Action xsi:type="ShowTaskpane">
-                                  <SourceLocation resid="Pane.Url"/>{(pinnable ? "\n                      <SupportsPinning>true</SupportsPinning>" : "")}
+                                  <SourceLocation resid="Pane.Url"/>{(surface.Pinnable ? "\n                      <SupportsPinning>true</SupportsPinning>" : "")}
                                 </Action>
                               </Control>
                             </Group>

@@ -20,7 +20,7 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
     private const string Jordan = "jordan.lee@outlook.com";
     private static JsonObject Maya => ServiceEndToEndTests.Person("Maya Patel", "maya.patel@contoso.com");
 
-    private static async Task<(PaneHost Host, string EventId, ManualClock Clock)> InterviewEndedAsync(string subject = "Interview: Data Engineer at Contoso",
+    internal static async Task<(PaneHost Host, string EventId, ManualClock Clock)> InterviewEndedAsync(string subject = "Interview: Data Engineer at Contoso",
         string interviewerName = "Sam Ortiz")
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z")); // an hour after the interview, in Los Angeles
@@ -32,7 +32,7 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         return (host, (string)invite["id"]!, clock);
     }
 
-    private static string Token => TestTokens.For("tenant-1", "oid-" + Jordan, Jordan);
+    internal static string Token => TestTokens.For("tenant-1", "oid-" + Jordan, Jordan);
 
     private static async Task AsJordanAsync(PaneHost host, string path)
     {
@@ -41,7 +41,7 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         (await http.GetAsync(path)).EnsureSuccessStatusCode();
     }
 
-    private static FakeOffice OnEvent(string eventId) => new() { Item = new { itemType = "appointment", itemId = eventId }, Token = Token };
+    internal static FakeOffice OnEvent(string eventId) => new() { Item = new { itemType = "appointment", itemId = eventId }, Token = Token };
 
     private static List<JsonObject> Items(PaneHost host, bool events)
     {
@@ -49,7 +49,7 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         lock (box.Gate) return (events ? box.Events.Values : box.Messages.Values).Select(m => (JsonObject)m.DeepClone()).ToList();
     }
 
-    private static async Task AssertAccessibleAsync(IPage page, string state)
+    internal static async Task AssertAccessibleAsync(IPage page, string state)
     {
         var result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}").ToList();
@@ -663,7 +663,9 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
     public void ThePanesOwnJsAndCssStayUnder60Kilobytes()
     {
         var addin = Path.Combine(Report.FindRoot(), "addin");
-        var files = Directory.GetFiles(addin, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".js") || f.EndsWith(".css")).ToList();
+        // Vendored libraries (MSAL.js, loaded only where nested app authentication is offered) are not the pane's own code.
+        var files = Directory.GetFiles(addin, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".js") || f.EndsWith(".css"))
+            .Where(f => !f.Contains(Path.DirectorySeparatorChar + "vendor" + Path.DirectorySeparatorChar)).ToList();
         Assert.NotEmpty(files);
         var total = files.Sum(f => new FileInfo(f).Length);
         Assert.True(total < 60 * 1024, $"the pane's JS and CSS total {total} bytes");

@@ -56,7 +56,15 @@ public sealed record FakeOffice
     public string? Token { get; init; }
     public int? SsoError { get; init; }
     public string? DialogToken { get; init; }
+    /// <summary>Nested app authentication: null where the host does not offer it (Outlook.com, older Office).</summary>
+    public FakeBroker? Naa { get; init; }
 }
+
+/// <summary>
+/// How the host's broker answers MSAL.js (window.nestedAppAuthBridge, as Office provides it): <c>token</c>, or a
+/// bridge status such as <c>USER_INTERACTION_REQUIRED</c>, <c>USER_CANCEL</c>, <c>NESTED_APP_AUTH_UNAVAILABLE</c>.
+/// </summary>
+public sealed record FakeBroker(string Silent = "token", string Popup = "token");
 
 /// <summary>
 /// The service on Kestrel (so a browser can reach it), over a sandbox mailbox on the test's clock; the pane loads from
@@ -122,6 +130,7 @@ public sealed class PaneHost : IAsyncDisposable
             MailboxEnums: { RestVersion: { v2_0: 'v2.0' } },
             EventType: { DialogMessageReceived: 'dialogMessageReceived', DialogEventReceived: 'dialogEventReceived' },
             context: {
+              requirements: { isSetSupported: (name) => name === 'NestedAppAuth' ? Boolean(cfg.naa) : true },
               mailbox: cfg.host ? {
                 item,
                 convertToRestId: (id) => id,
@@ -144,6 +153,32 @@ public sealed class PaneHost : IAsyncDisposable
                 calls.push(['getAccessToken', options || {}]);
                 return cfg.ssoError ? Promise.reject({ code: cfg.ssoError, message: 'SSO error ' + cfg.ssoError }) : Promise.resolve(cfg.token);
               },
+            },
+          };
+          if (!cfg.naa) return;
+          // The broker: each request MSAL posts is answered on the listener it registered, as the Office host does.
+          const b64 = (o) => btoa(JSON.stringify(o)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+          const account = { homeAccountId: 'oid-1.tenant-1', environment: 'login.microsoftonline.com', tenantId: 'tenant-1', username: 'jordan.lee@outlook.com', localAccountId: 'oid-1' };
+          const idToken = b64({ alg: 'none', typ: 'JWT' }) + '.' + b64({ oid: 'oid-1', tid: 'tenant-1', preferred_username: account.username, name: 'Jordan Lee',
+            iss: 'https://login.microsoftonline.com/tenant-1/v2.0', aud: 'client', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 }) + '.';
+          const listeners = [];
+          window.nestedAppAuthBridge = {
+            addEventListener: (type, listener) => listeners.push(listener),
+            removeEventListener: (type, listener) => listeners.splice(listeners.indexOf(listener), 1),
+            postMessage: (text) => {
+              const request = JSON.parse(text);
+              calls.push(['naa', request.method, request.tokenParams || {}]);
+              const answer = (body) => setTimeout(() => listeners.forEach((l) => l(JSON.stringify({ messageType: 'NestedAppAuthResponse', requestId: request.requestId, ...body }))), 10);
+              if (request.method === 'GetInitContext') {
+                answer({ success: true, initContext: { sdkName: 'fake-office', sdkVersion: '1.0', accountContext: { homeAccountId: account.homeAccountId, environment: account.environment, tenantId: account.tenantId }, capabilities: {} } });
+                return;
+              }
+              const outcome = request.method === 'GetToken' ? cfg.naa.silent : cfg.naa.popup;
+              if (outcome === 'token') {
+                answer({ success: true, account, token: { access_token: cfg.token, id_token: idToken, expires_in: 3600, scope: request.tokenParams.scope, authority: 'https://login.microsoftonline.com/tenant-1' } });
+              } else {
+                answer({ success: false, error: { status: outcome, code: 'fake_' + outcome.toLowerCase(), description: 'the fake host answers ' + outcome } });
+              }
             },
           };
         })();

@@ -95,12 +95,22 @@ public sealed class FakeEntra : HttpMessageHandler
 }
 
 /// <summary>The service with real sign-in (JwtBearer on the tenant's metadata, MSAL on-behalf-of) against FakeEntra.</summary>
-public sealed class EntraServiceFactory(string graphBaseUrl, FakeEntra entra) : ServiceFactory(graphBaseUrl, new Dictionary<string, string?>
+/// <param name="tenant">Entra:TenantId: the tenant's id, or <c>common</c> for a multi-tenant app that personal accounts use too.</param>
+/// <param name="allowedTenant">Entra:AllowedTenants, when set: the one tenant a multi-tenant service lets in.</param>
+public sealed class EntraServiceFactory(string graphBaseUrl, FakeEntra entra, string tenant = FakeEntra.Tenant, string? allowedTenant = null)
+    : ServiceFactory(graphBaseUrl, Settings(tenant, allowedTenant))
 {
-    ["Entra:Instance"] = FakeEntra.Instance, ["Entra:TenantId"] = FakeEntra.Tenant, ["Entra:ClientId"] = FakeEntra.ClientId,
-    ["Entra:ClientSecret"] = "test-secret", ["Entra:Audience"] = FakeEntra.Audience, ["Graph:Tokens"] = "obo",
-})
-{
+    private static Dictionary<string, string?> Settings(string tenant, string? allowedTenant)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Entra:Instance"] = FakeEntra.Instance, ["Entra:TenantId"] = tenant, ["Entra:ClientId"] = FakeEntra.ClientId,
+            ["Entra:ClientSecret"] = "test-secret", ["Entra:Audience"] = FakeEntra.Audience, ["Graph:Tokens"] = "obo",
+        };
+        if (allowedTenant is not null) settings["Entra:AllowedTenants:0"] = allowedTenant;
+        return settings;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -170,6 +180,36 @@ public class SignInTests : IAsyncLifetime
         var payload = JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!;
         payload["oid"] = "someone-else";
         return parts[0] + "." + Base64UrlEncoder.Encode(payload.ToJsonString()) + "." + parts[2];
+    }
+
+    /// <summary>The tenant Entra ID issues personal Microsoft accounts' tokens from (outlook.com, hotmail.com).</summary>
+    private const string PersonalAccounts = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
+    private async Task<HttpStatusCode> CallMultiTenant(string token, string? allowedTenant = null)
+    {
+        await using var service = new EntraServiceFactory(_graph!.BaseUrl + "/v1.0", _entra, "common", allowedTenant);
+        var client = service.CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + token);
+        return (await client.GetAsync("/api/me")).StatusCode;
+    }
+
+    [Fact]
+    public async Task AServiceRegisteredForCommonTakesPersonalAccountsAsWellAsWorkAccounts()
+    {
+        Assert.Equal(HttpStatusCode.OK, await CallMultiTenant(_entra.Token(tenant: PersonalAccounts, oid: "msa-1", address: "jordan.lee@outlook.com")));
+        Assert.Equal(HttpStatusCode.OK, await CallMultiTenant(_entra.Token()));
+    }
+
+    [Fact]
+    public async Task AMultiTenantServiceRefusesAnIssuerThatIsNotTheTokensOwnTenant() =>
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallMultiTenant(_entra.Token(d => d.Issuer = FakeEntra.Issuer(), tenant: PersonalAccounts)));
+
+    [Fact]
+    public async Task AllowedTenantsKeepPersonalAccountsOutUntilTheirTenantIsListed()
+    {
+        var personal = _entra.Token(tenant: PersonalAccounts, oid: "msa-1", address: "jordan.lee@outlook.com");
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallMultiTenant(personal, allowedTenant: FakeEntra.Tenant));
+        Assert.Equal(HttpStatusCode.OK, await CallMultiTenant(personal, allowedTenant: PersonalAccounts));
     }
 
     [Fact]
