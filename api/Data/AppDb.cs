@@ -26,6 +26,7 @@ public sealed class UserRecord
     public DateTime? CalendarWindowUtc { get; set; }
     public string? InboxDeltaLink { get; set; }
     public string? SentDeltaLink { get; set; }
+    public string? DraftsDeltaLink { get; set; }
     public DateTime CreatedUtc { get; set; }
     /// <summary>When the sweep should look at this mailbox next.</summary>
     public DateTime NextSweepUtc { get; set; }
@@ -48,6 +49,23 @@ public sealed class EventRecord
     public string? ICalUId { get; set; }
     public DateTime StartUtc { get; set; }
     /// <summary>The event as Graph gave it (the invite, which detection and the decision date read).</summary>
+    public required string Json { get; set; }
+}
+
+/// <summary>
+/// One message of the user's Inbox, Sent Items or Drafts in the mail index, kept from the delta feeds: who wrote it
+/// and to whom, when, which thread (conversation, Message-ID, In-Reply-To, References), its version, its step key and
+/// its auto-reply headers. Never its subject, body or preview: a plan fetches those by id, in one $batch, for the
+/// messages it reads (the employer side's and the user's to them), and forgets them.
+/// </summary>
+public sealed class MailRecord
+{
+    public Guid UserId { get; set; }
+    public required string MessageId { get; set; }
+    public required string Folder { get; set; }
+    /// <summary>Received (Inbox), sent (Sent Items) or last changed (Drafts): a plan's window is measured by it.</summary>
+    public DateTime AtUtc { get; set; }
+    /// <summary>The message's headers as the engine reads them (its GraphMessage, without text).</summary>
     public required string Json { get; set; }
 }
 
@@ -144,6 +162,7 @@ public class AppDb(DbContextOptions options) : DbContext(options), IDataProtecti
 {
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<EventRecord> Events => Set<EventRecord>();
+    public DbSet<MailRecord> Mail => Set<MailRecord>();
     public DbSet<ProcessRecord> Processes => Set<ProcessRecord>();
     public DbSet<StepRecord> Steps => Set<StepRecord>();
     public DbSet<AuditRecord> Audit => Set<AuditRecord>();
@@ -172,6 +191,12 @@ public class AppDb(DbContextOptions options) : DbContext(options), IDataProtecti
         {
             e.ToTable("Events");
             e.HasKey(x => new { x.UserId, x.EventId });
+        });
+        model.Entity<MailRecord>(e =>
+        {
+            e.ToTable("Mail");
+            e.HasKey(x => new { x.UserId, x.MessageId });
+            e.HasIndex(x => new { x.UserId, x.AtUtc });
         });
         model.Entity<ProcessRecord>(e =>
         {

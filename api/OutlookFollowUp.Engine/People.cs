@@ -169,3 +169,17 @@ public static partial class People
     [GeneratedRegex(@"^(mr|mrs|ms|mx|dr|prof)\.?$", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Titles();
 }
+
+/// <summary>How a message names the messages it answers, bounded as the engine reads it.</summary>
+public static class Threads
+{
+    /// <summary>The Message-IDs of its In-Reply-To and References headers, lower-case, without brackets (at most 100).</summary>
+    public static IReadOnlyList<string> Answers(GraphMessage m)
+    {
+        string? Header(string name) => m.InternetMessageHeaders?.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase))?.Value;
+        return PlanBuilder.MessageIds(Header("In-Reply-To")).Concat(PlanBuilder.MessageIds(Header("References"))).Distinct().ToList();
+    }
+
+    /// <summary>Its own Message-ID as <see cref="Answers"/> gives others'.</summary>
+    public static string? Id(GraphMessage m) => PlanBuilder.MessageIds(m.InternetMessageId) is [var id, ..] ? id : null;
+}

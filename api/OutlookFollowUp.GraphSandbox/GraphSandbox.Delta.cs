@@ -41,10 +41,18 @@ public sealed partial class GraphSandbox
     {
         long since = 0;
         string? window = null;
+        // Graph keeps the first request's query options in its links: a link's rounds select, expand and filter as it did.
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in new[] { "$select", "$expand", "$filter" })
+            if (r.Query.GetValueOrDefault(name) is { Length: > 0 } given) options[name] = given;
         if (r.Query.TryGetValue("$deltatoken", out var token))
         {
-            if (!TryReadDeltaToken(token, out var epoch, out since, out window) || epoch != box.Epoch)
+            if (!TryReadDeltaToken(token, out var epoch, out since, out window, out var kept) || epoch != box.Epoch)
                 return SandboxResponse.Error(410, "SyncStateNotFound", "The sync state generation is not found. Start a new sync without a delta token.", requestId, now);
+            options = kept;
+            var query = new Dictionary<string, string>(r.Query, StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, given) in kept) query[name] = given;
+            r = r with { Query = query };
         }
         else if (set == "events")
         {
@@ -65,7 +73,9 @@ public sealed partial class GraphSandbox
         }
         else
         {
-            changed = box.Messages.Values.Where(m => (string?)m[FolderField] == folder);
+            // Message delta takes $filter on receivedDateTime (ge, gt), as Graph documents it.
+            var filter = options.TryGetValue("$filter", out var text) ? ODataFilter.Parse(text) : null;
+            changed = box.Messages.Values.Where(m => (string?)m[FolderField] == folder && (filter is null || filter(m)));
         }
         var type = set == "events" ? "#microsoft.graph.event" : "#microsoft.graph.message";
         var value = new JsonArray(changed.Where(i => (long?)i[VersionField] > since).OrderBy(i => (long?)i[VersionField])
@@ -85,25 +95,35 @@ public sealed partial class GraphSandbox
         {
             ["@odata.context"] = $"{r.BaseUrl}/$metadata#Collection({(set == "events" ? "event" : "message")})",
             ["value"] = value,
-            ["@odata.deltaLink"] = $"{r.BaseUrl}/{path}?$deltatoken={DeltaToken(box.Epoch, box.Version, window)}",
+            ["@odata.deltaLink"] = $"{r.BaseUrl}/{path}?$deltatoken={DeltaToken(box.Epoch, box.Version, window, options)}",
         });
     }
 
-    private static string DeltaToken(int epoch, long version, string? window) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{epoch};{version};{window}"))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string DeltaToken(int epoch, long version, string? window, IReadOnlyDictionary<string, string> options)
+    {
+        var kept = string.Join("&", options.Select(o => Uri.EscapeDataString(o.Key) + "=" + Uri.EscapeDataString(o.Value)));
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{epoch};{version};{kept};{window}")))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
 
-    private static bool TryReadDeltaToken(string token, out int epoch, out long version, out string? window)
+    private static bool TryReadDeltaToken(string token, out int epoch, out long version, out string? window, out Dictionary<string, string> options)
     {
         epoch = 0;
         version = 0;
         window = null;
+        options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         try
         {
             var text = token.Replace('-', '+').Replace('_', '/');
             text = Encoding.UTF8.GetString(Convert.FromBase64String(text.PadRight(text.Length + (4 - text.Length % 4) % 4, '=')));
-            var parts = text.Split(';', 3);
-            if (parts.Length != 3 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out epoch) || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out version)) return false;
-            window = parts[2].Length > 0 ? parts[2] : null;
+            var parts = text.Split(';', 4);
+            if (parts.Length != 4 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out epoch) || !long.TryParse(parts[1], CultureInfo.InvariantCulture, out version)) return false;
+            foreach (var pair in parts[2].Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var kv = pair.Split('=', 2);
+                if (kv.Length == 2) options[Uri.UnescapeDataString(kv[0])] = Uri.UnescapeDataString(kv[1]);
+            }
+            window = parts[3].Length > 0 ? parts[3] : null;
             return true;
         }
         catch (FormatException)

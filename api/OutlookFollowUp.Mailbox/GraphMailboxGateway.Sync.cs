@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Microsoft.Graph;
 using Microsoft.Kiota.Abstractions;
-using Microsoft.Kiota.Abstractions.Serialization;
 using OutlookFollowUp.Engine;
-using G = Microsoft.Graph.Models;
 
 namespace OutlookFollowUp.Mailbox;
 
@@ -11,33 +9,89 @@ public sealed partial class GraphMailboxGateway
 {
     private sealed record Feed(string Name, string? Link, Func<string?, RequestInformation> Request);
 
-    public async Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// What the mail index keeps of a message, read from the delta feeds: who, when, which thread, its version, its
+    /// step key (expanded), its headers (the index keeps the auto-reply and threading ones). No subject, body or
+    /// preview: a plan fetches those by id for the messages it reads.
+    /// </summary>
+    private static readonly string IndexFields = string.Join(",", MessageFields.Where(f => f is not ("body" or "subject" or "bodyPreview")));
+
+    private static readonly string[] MailFolders = ["inbox", "sentitems", "drafts"];
+
+    /// <summary>The calendar and mail feeds, for the same window as before; mail from the calendar window's start.</summary>
+    public Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        SyncAsync(state, from, to, from, cancellationToken);
+
+    public async Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince, CancellationToken cancellationToken = default)
     {
         RequestInformation Calendar(string? link) => Get(link ?? "me/calendarView/delta"
             + Query(("startDateTime", from.UtcDateTime.ToString("o")), ("endDateTime", to.UtcDateTime.ToString("o"))), UtcTimes);
-        RequestInformation Folder(string folder, string? link) => Get(link ?? $"me/mailFolders/{folder}/messages/delta");
+        var feeds = new List<Feed> { new("calendar", state?.CalendarDeltaLink, Calendar) };
+        feeds.AddRange(MailFeeds(state, mailSince));
+        var (changes, _) = await ReadFeedsAsync(feeds, [], cancellationToken);
+        return changes;
+    }
 
-        Feed[] feeds =
+    public async Task<MailboxRead> ReadAsync(MailboxReadRequest request, CancellationToken cancellationToken = default)
+    {
+        var extra = new List<(string Key, RequestInformation Request)>();
+        if (request.EventId is { } eventId) extra.Add(("event", Get($"me/events/{Uri.EscapeDataString(eventId)}" + Query(("$expand", ExpandKey)), UtcTimes)));
+        foreach (var id in request.TextOf.Distinct())
+            extra.Add(("text:" + id, Get($"me/messages/{Uri.EscapeDataString(id)}" + Query(("$select", "subject,body,bodyPreview")), TextBodies)));
+        var feeds = request.Feeds ? MailFeeds(request.MailState, request.MailSince) : [];
+        var (changes, answers) = await ReadFeedsAsync(feeds, extra, cancellationToken);
+        var e = request.EventId is null ? null : answers["event"].Json().Deserialize<GraphEvent>(PlanJson.Options);
+        var texts = new Dictionary<string, MessageText>(StringComparer.Ordinal);
+        foreach (var (key, answer) in answers)
+        {
+            // A message deleted or moved since the index saw it: the plan reads its headers alone.
+            if (!key.StartsWith("text:", StringComparison.Ordinal) || answer.Status == 404) continue;
+            var item = answer.Json();
+            texts[key["text:".Length..]] = new MessageText(
+                item.TryGetProperty("subject", out var subject) ? subject.GetString() : null,
+                item.TryGetProperty("body", out var body) ? body.Deserialize<ItemBody>(PlanJson.Options) : null,
+                item.TryGetProperty("bodyPreview", out var preview) ? preview.GetString() : null);
+        }
+        return new MailboxRead(e, request.Feeds ? changes : null, texts);
+    }
+
+    private List<Feed> MailFeeds(SyncState? state, DateTimeOffset mailSince)
+    {
+        // The first sync of a folder reaches back to the index's horizon; Graph keeps the query options in its links.
+        RequestInformation Folder(string folder, string? link) => Get(link ?? $"me/mailFolders/{folder}/messages/delta"
+            + Query(("$select", IndexFields), ("$expand", ExpandKey), ("$filter", $"receivedDateTime ge {ODataInstant(mailSince)}")));
+        return
         [
-            new("calendar", state?.CalendarDeltaLink, Calendar),
             new("inbox", state?.InboxDeltaLink, link => Folder("inbox", link)),
             new("sentitems", state?.SentDeltaLink, link => Folder("sentitems", link)),
+            new("drafts", state?.DraftsDeltaLink, link => Folder("drafts", link)),
         ];
+    }
+
+    /// <summary>The feeds' first pages and <paramref name="extra"/> reads in one $batch, then any later feed pages.</summary>
+    private async Task<(SyncChanges Changes, Dictionary<string, ItemAnswer> Answers)> ReadFeedsAsync(IReadOnlyList<Feed> feeds,
+        IReadOnlyList<(string Key, RequestInformation Request)> extra, CancellationToken cancellationToken)
+    {
         var pages = new Dictionary<string, JsonElement>();
-        var resynced = false;
+        var resynced = new List<string>();
         var pending = feeds.ToList();
+        var answers = new Dictionary<string, ItemAnswer>();
+        var reads = extra.ToList();
         // Throttled and failing items are asked again inside; a feed whose sync state expired (410) starts over, once.
-        for (var attempt = 0; attempt < 2 && pending.Count > 0; attempt++)
+        for (var attempt = 0; attempt < 2 && (pending.Count > 0 || reads.Count > 0); attempt++)
         {
-            var answers = await BatchGetAsync(pending.Select(f => (f.Name, f.Request(f.Link))).ToList(), cancellationToken);
+            var got = await BatchGetAsync([.. pending.Select(f => ("feed:" + f.Name, f.Request(f.Link))), .. reads], cancellationToken);
+            foreach (var (key, answer) in got)
+                if (!key.StartsWith("feed:", StringComparison.Ordinal)) answers[key] = answer;
+            reads = [];
             var again = new List<Feed>();
             foreach (var feed in pending)
             {
-                var answer = answers[feed.Name];
+                var answer = got["feed:" + feed.Name];
                 if (answer.Status == 410 && attempt == 0)
                 {
                     // The caller's idempotent apply absorbs the repeats of a feed read from the start.
-                    resynced = true;
+                    resynced.Add(feed.Name);
                     again.Add(feed with { Link = null });
                     continue;
                 }
@@ -53,6 +107,7 @@ public sealed partial class GraphMailboxGateway
         var removedEvents = new List<string>();
         var messages = new List<GraphMessage>();
         var removedMessages = new List<string>();
+        var folderOf = new Dictionary<string, string>(StringComparer.Ordinal);
         var links = new Dictionary<string, string?>();
         foreach (var feed in feeds)
         {
@@ -67,8 +122,14 @@ public sealed partial class GraphMailboxGateway
                         if (id is not null) (feed.Name == "calendar" ? removedEvents : removedMessages).Add(id);
                         continue;
                     }
-                    if (feed.Name == "calendar") events.Add(item.Deserialize<GraphEvent>(PlanJson.Options)!);
-                    else messages.Add(item.Deserialize<GraphMessage>(PlanJson.Options)!);
+                    if (feed.Name == "calendar")
+                    {
+                        events.Add(item.Deserialize<GraphEvent>(PlanJson.Options)!);
+                        continue;
+                    }
+                    var message = item.Deserialize<GraphMessage>(PlanJson.Options)!;
+                    messages.Add(message);
+                    if (message.Id is not null) folderOf[message.Id] = feed.Name;
                 }
                 if (page.TryGetProperty("@odata.deltaLink", out var delta)) { links[feed.Name] = delta.GetString(); break; }
                 if (!page.TryGetProperty("@odata.nextLink", out var next)) { links[feed.Name] = feed.Link; break; }
@@ -79,7 +140,11 @@ public sealed partial class GraphMailboxGateway
                 page = doc.RootElement.Clone();
             }
         }
-        return new SyncChanges(events, removedEvents, messages, removedMessages,
-            new SyncState(links["calendar"], links["inbox"], links["sentitems"]), resynced);
+        var state = new SyncState(links.GetValueOrDefault("calendar"), links.GetValueOrDefault("inbox"), links.GetValueOrDefault("sentitems"), links.GetValueOrDefault("drafts"));
+        return (new SyncChanges(events, removedEvents, messages, removedMessages, state, resynced.Count > 0)
+        {
+            FolderOf = folderOf,
+            ResyncedFolders = resynced.Where(f => f != "calendar").ToList(),
+        }, answers);
     }
 }

@@ -18,13 +18,46 @@ public sealed record NewEvent(string StepKey, ReminderEvent Reminder, bool MayEx
 public sealed record DeleteDraft(string StepKey, string ItemId, string ETag) : MailboxWrite(StepKey, false);
 
 /// <summary>Where each delta feed left off: store it, and pass it to the next sync.</summary>
-public sealed record SyncState(string? CalendarDeltaLink, string? InboxDeltaLink, string? SentDeltaLink);
+public sealed record SyncState(string? CalendarDeltaLink, string? InboxDeltaLink, string? SentDeltaLink, string? DraftsDeltaLink = null);
 
-/// <summary>What changed since the last sync. <see cref="Resynced"/>: a feed started over (its token had expired).</summary>
+/// <summary>
+/// What changed since the last sync. <see cref="Resynced"/>: a feed started over (its token had expired). Messages
+/// come as the mail index keeps them: headers, no subject, body or preview (<see cref="MessageText"/> brings those).
+/// </summary>
 public sealed record SyncChanges(
     IReadOnlyList<GraphEvent> Events, IReadOnlyList<string> RemovedEventIds,
     IReadOnlyList<GraphMessage> Messages, IReadOnlyList<string> RemovedMessageIds,
-    SyncState State, bool Resynced);
+    SyncState State, bool Resynced)
+{
+    /// <summary>The folder each changed message is in: <c>inbox</c>, <c>sentitems</c> or <c>drafts</c>.</summary>
+    public IReadOnlyDictionary<string, string> FolderOf { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Mail folders whose feed started over: their messages above are all the folder holds (in the window), so what
+    /// an index kept of them beyond these is gone.
+    /// </summary>
+    public IReadOnlyList<string> ResyncedFolders { get; init; } = [];
+}
+
+/// <summary>What a plan reads of a message beyond its headers, fetched by id and never stored.</summary>
+public sealed record MessageText(string? Subject, ItemBody? Body, string? BodyPreview);
+
+/// <summary>
+/// What one round trip reads: an event (when <see cref="EventId"/> is set), the mail folders' changes since
+/// <see cref="MailState"/> (when <see cref="Feeds"/>: Inbox, Sent Items, Drafts, headers only, the first sync from
+/// <see cref="MailSince"/>), and the text of messages by id.
+/// </summary>
+public sealed record MailboxReadRequest
+{
+    public string? EventId { get; init; }
+    public bool Feeds { get; init; }
+    public SyncState? MailState { get; init; }
+    public DateTimeOffset MailSince { get; init; }
+    public IReadOnlyList<string> TextOf { get; init; } = [];
+}
+
+/// <summary>What <see cref="IMailboxGateway.ReadAsync"/> read; <see cref="Changes"/> only when feeds were asked for.</summary>
+public sealed record MailboxRead(GraphEvent? Event, SyncChanges? Changes, IReadOnlyDictionary<string, MessageText> Texts);
 
 /// <summary>One interview event and the mail around it: Inbox, Sent Items and Drafts since a date.</summary>
 public sealed record InterviewContext(GraphEvent Event, IReadOnlyList<GraphMessage> Messages);
@@ -79,7 +112,17 @@ public interface IMailboxGateway
     /// $batch: an idle mailbox costs one round trip. A feed whose token expired (410) starts over, without losing or
     /// repeating work: the caller applies changes idempotently by id.
     /// </summary>
-    Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+    /// <remarks>
+    /// The mail feeds' first sync reaches back to <paramref name="mailSince"/> (the mail index's horizon). Mail comes
+    /// as headers, the index's fields; Drafts is the fourth feed.
+    /// </remarks>
+    Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// In one round trip ($batch, 20 items to a request): an event, the mail feeds' changes, and the text of messages
+    /// by id (a message gone since is left out). A 404 for the event is a <see cref="MailboxException"/>.
+    /// </summary>
+    Task<MailboxRead> ReadAsync(MailboxReadRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Several writes in $batch requests of at most 20: ceil(N/20) round trips when nothing may exist yet, plus

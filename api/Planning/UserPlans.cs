@@ -27,6 +27,14 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     /// <summary>How far back the mail of a process is read, before its first interview.</summary>
     private static readonly TimeSpan MailLead = TimeSpan.FromDays(14);
 
+    /// <summary>How far back the mail index reaches, and no plan reads further.</summary>
+    public static readonly TimeSpan MailHorizon = TimeSpan.FromDays(400);
+
+    // What the index keeps of a message's headers: the auto-reply ones the reader trusts and the threading ones, each
+    // value bounded (References is read to 16,000 characters by the engine).
+    private static readonly string[] KeptHeaders = ["Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedence", "In-Reply-To", "References"];
+    private const int MaxHeaderValue = 16_000, MaxRecipients = 100;
+
     public static UserProfile Profile(UserRecord user) => new()
     {
         Address = user.Address,
@@ -69,6 +77,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     /// </summary>
     public async Task<bool> IngestAsync(UserRecord user, SyncChanges changes, CancellationToken cancellationToken)
     {
+        await IndexAsync(user, changes, cancellationToken);
         var profile = Profile(user);
         var stored = await db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, cancellationToken);
         var facts = await db.Processes.Where(p => p.UserId == user.Id).ToDictionaryAsync(p => p.Key, p => Facts(p), cancellationToken);
@@ -95,9 +104,15 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         }
         if (changed || changes.Messages.Count == 0) return changed;
 
+        // The drafts the product just wrote come back through the Drafts feed: as written, they change no plan.
+        var written = await db.Steps.Where(st => st.UserId == user.Id && st.ItemId != null && st.ItemLastModifiedUtc != null)
+            .Select(st => new { st.ItemId, st.ItemLastModifiedUtc }).ToListAsync(cancellationToken);
+        var asWritten = written.GroupBy(w => w.ItemId!).ToDictionary(g => g.Key, g => g.Max(w => w.ItemLastModifiedUtc!.Value));
+        var messages = changes.Messages.Where(m => !(m.IsDraft == true && m.Id is { } id && asWritten.TryGetValue(id, out var at)
+                                                     && m.LastModifiedDateTime?.UtcDateTime <= at.AddSeconds(1))).ToList();
         var people = PeopleOf(stored.Values, []);
         var domains = people.Select(People.Organization).Where(o => o.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return changes.Messages.Any(m =>
+        return messages.Any(m =>
         {
             var from = m.From?.EmailAddress?.Address;
             var all = new[] { from }.Concat((m.ToRecipients ?? []).Concat(m.CcRecipients ?? []).Select(r => r.EmailAddress?.Address))
@@ -105,6 +120,129 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             // Applicant-tracking systems write from their own domains: any robot's mail may be the employer's answer.
             return People.IsRobot(from) || all.Any(a => people.Contains(People.Normalize(a)) || domains.Contains(People.Organization(a)));
         });
+    }
+
+    /// <summary>
+    /// Keeps the mail index as the feeds say: new and changed messages upserted (headers only), removed ones dropped,
+    /// and for a folder whose feed started over, what it no longer lists. Saved with the caller's next save, together
+    /// with the delta links that follow these changes.
+    /// </summary>
+    public async Task IndexAsync(UserRecord user, SyncChanges changes, CancellationToken cancellationToken)
+    {
+        var changed = changes.Messages.Where(m => m.Id is { Length: > 0 and <= 512 }).GroupBy(m => m.Id!).Select(g => g.Last()).ToList();
+        var ids = changed.Select(m => m.Id!).Concat(changes.RemovedMessageIds).Distinct().ToList();
+        var rows = new Dictionary<string, MailRecord>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(500))
+            foreach (var row in await db.Mail.Where(x => x.UserId == user.Id && chunk.Contains(x.MessageId)).ToListAsync(cancellationToken))
+                rows[row.MessageId] = row;
+        foreach (var id in changes.RemovedMessageIds)
+            if (rows.Remove(id, out var gone)) db.Mail.Remove(gone);
+        foreach (var m in changed)
+        {
+            var folder = changes.FolderOf.GetValueOrDefault(m.Id!) ?? (m.IsDraft == true ? "drafts" : "inbox");
+            var json = JsonSerializer.Serialize(Headers(m), PlanJson.Options);
+            var at = (folder switch
+            {
+                "sentitems" => m.SentDateTime ?? m.ReceivedDateTime,
+                "drafts" => m.LastModifiedDateTime ?? m.CreatedDateTime,
+                _ => m.ReceivedDateTime ?? m.SentDateTime,
+            })?.UtcDateTime ?? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
+            if (rows.TryGetValue(m.Id!, out var row))
+            {
+                row.Folder = folder;
+                row.AtUtc = at;
+                row.Json = json;
+            }
+            else
+            {
+                row = new MailRecord { UserId = user.Id, MessageId = m.Id!, Folder = folder, AtUtc = at, Json = json };
+                db.Mail.Add(row);
+                rows[m.Id!] = row;
+            }
+        }
+        foreach (var folder in changes.ResyncedFolders)
+        {
+            var listed = changed.Where(m => changes.FolderOf.GetValueOrDefault(m.Id!) == folder).Select(m => m.Id!).ToHashSet(StringComparer.Ordinal);
+            var kept = await db.Mail.Where(x => x.UserId == user.Id && x.Folder == folder).ToListAsync(cancellationToken);
+            db.Mail.RemoveRange(kept.Where(x => !listed.Contains(x.MessageId)));
+        }
+    }
+
+    /// <summary>A message as the index keeps it: no text, the kept headers bounded, recipients capped.</summary>
+    private static GraphMessage Headers(GraphMessage m) => m with
+    {
+        Subject = null,
+        Body = null,
+        BodyPreview = null,
+        ToRecipients = m.ToRecipients?.Take(MaxRecipients).ToList(),
+        CcRecipients = m.CcRecipients?.Take(MaxRecipients).ToList(),
+        InternetMessageHeaders = m.InternetMessageHeaders?
+            .Where(h => KeptHeaders.Contains(h.Name?.Trim(), StringComparer.OrdinalIgnoreCase))
+            .Select(h => h with { Value = h.Value is { Length: > MaxHeaderValue } v ? v[..MaxHeaderValue] : h.Value }).Take(20).ToList(),
+    };
+
+    /// <summary>The index's messages since <paramref name="since"/>, headers only.</summary>
+    private async Task<List<GraphMessage>> IndexedAsync(UserRecord user, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var from = since.UtcDateTime;
+        var rows = await db.Mail.AsNoTracking().Where(x => x.UserId == user.Id && x.AtUtc >= from).Select(x => x.Json).ToListAsync(cancellationToken);
+        return rows.Select(j => Read<GraphMessage>(j)).OfType<GraphMessage>().ToList();
+    }
+
+    /// <summary>Where a mail feed stands for this user.</summary>
+    public static SyncState MailState(UserRecord user) => new(null, user.InboxDeltaLink, user.SentDeltaLink, user.DraftsDeltaLink);
+
+    /// <summary>Takes the mail feeds' new links (the calendar's is the sweep's alone).</summary>
+    public static void TakeMailLinks(UserRecord user, SyncState state)
+    {
+        user.InboxDeltaLink = state.InboxDeltaLink;
+        user.SentDeltaLink = state.SentDeltaLink;
+        user.DraftsDeltaLink = state.DraftsDeltaLink;
+    }
+
+    /// <summary>
+    /// The mail plans read: the index since the kept interviews' mail begins, brought up to date first in the same
+    /// round trip that fetches the text of the messages the plans will read, and, when the pane opened on one, the
+    /// event itself (kept at once, so its people count). With <paramref name="synced"/> the sweep has just read the
+    /// feeds: only texts are fetched. New mail to be read, or a first-seen event's people, cost one more round trip.
+    /// </summary>
+    public async Task<(GraphEvent? Opened, List<GraphMessage> Mail)> MailAsync(IMailboxGateway mailbox, UserRecord user,
+        Dictionary<string, EventRecord> stored, DateTimeOffset now, bool synced, CancellationToken cancellationToken, string? eventId = null)
+    {
+        var needs = await TextNeedsAsync(user, stored.Values.ToList(), cancellationToken);
+        var since = MailSince(stored.Values.ToList(), now);
+        var mail = await IndexedAsync(user, since, cancellationToken);
+        var texts = new Dictionary<string, MessageText>(StringComparer.Ordinal);
+        GraphEvent? opened = null;
+        if (!synced || eventId is not null)
+        {
+            // An event not kept yet brings people the texts depend on: its texts wait for it.
+            var read = await mailbox.ReadAsync(new MailboxReadRequest
+            {
+                EventId = eventId, Feeds = !synced, MailState = MailState(user), MailSince = now - MailHorizon,
+                TextOf = eventId is null || stored.ContainsKey(eventId) ? needs.Of(mail, now) : [],
+            }, cancellationToken);
+            foreach (var (id, text) in read.Texts) texts[id] = text;
+            if (read.Event is { } e)
+            {
+                opened = e with { Id = eventId };
+                Upsert(user, stored, opened);
+            }
+            if (read.Changes is { } changes)
+            {
+                await IndexAsync(user, changes, cancellationToken);
+                TakeMailLinks(user, changes.State);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            needs = opened is null ? needs : await TextNeedsAsync(user, stored.Values.ToList(), cancellationToken);
+            since = MailSince(stored.Values.ToList(), now);
+            mail = await IndexedAsync(user, since, cancellationToken);
+        }
+        var missing = needs.Of(mail, now).Where(id => !texts.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+            foreach (var (id, text) in (await mailbox.ReadAsync(new MailboxReadRequest { TextOf = missing }, cancellationToken)).Texts)
+                texts[id] = text;
+        return (opened, mail.Select(m => m.Id is not null && texts.TryGetValue(m.Id, out var t) ? m with { Subject = t.Subject, Body = t.Body, BodyPreview = t.BodyPreview } : m).ToList());
     }
 
     public void Upsert(UserRecord user, Dictionary<string, EventRecord> stored, GraphEvent e)
@@ -146,26 +284,33 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     /// round trip (unless <paramref name="mail"/> was just read), and returns that mail too: the writes need its versions.
     /// </summary>
     /// <param name="only">Plan this process alone (the others keep their last plan); null: every process.</param>
+    /// <param name="synced">The mail feeds were just read (the sweep): the index is current, only texts are fetched.</param>
     public async Task<(IReadOnlyList<PlannedProcess> Plans, IReadOnlyList<GraphMessage> Mail)> PlanAllAsync(IMailboxGateway mailbox,
         UserRecord user, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyList<GraphMessage>? mail = null,
-        string? only = null)
+        string? only = null, bool synced = false)
     {
-        var events = await db.Events.Where(e => e.UserId == user.Id).ToListAsync(cancellationToken);
-        if (events.Count == 0) return ([], []);
-        var since = new DateTimeOffset(events.Min(e => e.StartUtc), TimeSpan.Zero) - MailLead;
+        var stored = await db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, cancellationToken);
+        if (stored.Count == 0) return ([], []);
+        mail ??= (await MailAsync(mailbox, user, stored, now, synced, cancellationToken)).Mail;
+        return (await PlanAsync(user, stored.Values.ToList(), mail, now, cancellationToken, only), mail);
+    }
+
+    /// <summary>Where the plans' mail begins: two weeks before the earliest kept interview, within the index's horizon.</summary>
+    public static DateTimeOffset MailSince(IReadOnlyList<EventRecord> events, DateTimeOffset now)
+    {
+        var since = events.Count == 0 ? now - MailLead : new DateTimeOffset(events.Min(e => e.StartUtc), TimeSpan.Zero) - MailLead;
         if (since > now - MailLead) since = now - MailLead;
-        if (since < now.AddDays(-400)) since = now.AddDays(-400);
-        mail ??= await mailbox.ReadMailAsync(since, await MayBeFromEmployerAsync(user, events, cancellationToken), cancellationToken);
-        return (await PlanAsync(user, events, mail, now, cancellationToken, only), mail);
+        return since < now - MailHorizon ? now - MailHorizon : since;
     }
 
     /// <summary>
-    /// The mail whose body a plan may read: from anyone on the user's kept events or named in their facts, from their
-    /// organizations, or from an applicant-tracking system (whose mail names the company only in its text). The
-    /// engine reads bodies only of what its employer side matches, which this contains; the rest of the mail is read
-    /// as headers (who, when, which thread, which step key).
+    /// Which messages a plan reads the text of: mail from anyone on the user's kept events or named in their facts,
+    /// from their organizations or an applicant-tracking system (whose mail names the company only in its text); the
+    /// user's own mail to them; replies in those threads from addresses not met before; and the newest robot mail
+    /// (a tracking system the list does not know). The engine reads text only of what its employer side matches and
+    /// of the user's mail to it, which this contains; the rest of the mail is read as headers.
     /// </summary>
-    private async Task<Func<GraphMessage, bool>> MayBeFromEmployerAsync(UserRecord user, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    private async Task<TextNeeds> TextNeedsAsync(UserRecord user, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
         var facts = await db.Processes.Where(p => p.UserId == user.Id).Select(p => p.FactsJson).ToListAsync(cancellationToken);
         var people = PeopleOf(events, facts.Select(f => Read<UserFacts>(f)?.ContactPerson?.Address));
@@ -173,13 +318,50 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         var own = People.IsFreeMail(user.Address) ? "" : People.Organization(user.Address);
         var organizations = people.Where(a => !People.IsFreeMail(a)).Select(People.Organization).Where(o => o.Length > 0 && o != own)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return m =>
+        var mine = new[] { user.Address }.Concat(Profile(user).Aliases ?? []).Where(a => !string.IsNullOrWhiteSpace(a)).Select(People.Normalize)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return new TextNeeds(people, organizations, mine);
+    }
+
+    private sealed record TextNeeds(HashSet<string> People, HashSet<string> Organizations, HashSet<string> Mine)
+    {
+        private const int NewestRobots = 20;
+        private static readonly TimeSpan RobotWindow = TimeSpan.FromDays(14);
+
+        private bool Employer(EmailAddress? who)
         {
-            var from = People.Normalize(m.From?.EmailAddress?.Address);
-            return from.Length > 0 && !People.SameAddress(from, user.Address)
-                   && (people.Contains(from) || organizations.Contains(People.Organization(from)) || People.IsRecruitingService(from)
-                       || People.RobotNaming(m.From?.EmailAddress, organizations));
-        };
+            var address = OutlookFollowUp.Engine.People.Normalize(who?.Address);
+            return address.Length > 0 && !Mine.Contains(address)
+                   && (People.Contains(address) || Organizations.Contains(OutlookFollowUp.Engine.People.Organization(address))
+                       || OutlookFollowUp.Engine.People.IsRecruitingService(address) || OutlookFollowUp.Engine.People.RobotNaming(who, Organizations));
+        }
+
+        public List<string> Of(IReadOnlyList<GraphMessage> mail, DateTimeOffset now)
+        {
+            var wanted = new HashSet<string>(StringComparer.Ordinal);
+            var threads = new HashSet<string>(StringComparer.Ordinal);
+            var answered = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var m in mail)
+            {
+                if (m.Id is null || !Mine.Contains(OutlookFollowUp.Engine.People.Normalize(m.From?.EmailAddress?.Address))) continue;
+                if (!(m.ToRecipients ?? []).Concat(m.CcRecipients ?? []).Any(r => Employer(r.EmailAddress))) continue;
+                // The product's own drafts are known by their step keys; their threads still lead to the answers.
+                if (StepKeys.FromProperties(m.SingleValueExtendedProperties) is null) wanted.Add(m.Id);
+                if (m.ConversationId is { Length: > 0 } c) threads.Add(c);
+                if (Threads.Id(m) is { } own) answered.Add(own);
+            }
+            foreach (var m in mail)
+            {
+                if (m.Id is null || wanted.Contains(m.Id) || StepKeys.FromProperties(m.SingleValueExtendedProperties) is not null) continue;
+                if (Employer(m.From?.EmailAddress) || (m.ConversationId is { } c && threads.Contains(c)) || Threads.Answers(m).Any(answered.Contains))
+                    wanted.Add(m.Id);
+            }
+            foreach (var m in mail.Where(m => m.Id is not null && !wanted.Contains(m.Id) && m.ReceivedDateTime >= now - RobotWindow
+                                              && OutlookFollowUp.Engine.People.IsRobot(m.From?.EmailAddress?.Address))
+                         .OrderByDescending(m => m.ReceivedDateTime).Take(NewestRobots))
+                wanted.Add(m.Id!);
+            return [.. wanted];
+        }
     }
 
     public async Task<IReadOnlyList<PlannedProcess>> PlanAsync(UserRecord user, IReadOnlyList<EventRecord> events,

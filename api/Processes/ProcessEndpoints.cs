@@ -62,19 +62,19 @@ public static class ProcessEndpoints
         var mailbox = s.Mailboxes.For(user);
         var now = s.Time.GetUtcNow();
         await s.Plans.RefreshProfileAsync(mailbox, user, now, ct);
-        InterviewContext context;
+        var stored = await s.Db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, ct);
+        List<GraphMessage> mail;
         try
         {
-            context = await mailbox.ReadInterviewAsync(eventId, now.AddDays(-120), ct);
+            // The event, the mail feeds' changes and the texts the plans read, in one round trip for an event already
+            // kept. The opened event is kept even when it does not look like an interview: the user may say it is one.
+            (_, mail) = await s.Plans.MailAsync(mailbox, user, stored, now, synced: false, ct, eventId);
         }
         catch (MailboxException e) when (e.Status is 400 or 404)
         {
             return NotFound("No such event in your calendar", "The pane sends the item's REST id (Office.context.mailbox.convertToRestId).");
         }
-        var stored = await s.Db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, ct);
-        // The opened event is kept even when it does not look like an interview: the user may say it is one.
-        s.Plans.Upsert(user, stored, context.Event with { Id = eventId });
-        var plans = await s.Plans.PlanAsync(user, stored.Values.ToList(), context.Messages, now, ct);
+        var plans = await s.Plans.PlanAsync(user, stored.Values.ToList(), mail, now, ct);
         await s.Plans.SaveAsync(user, plans, now, ct);
         var mine = plans.FirstOrDefault(p => p.Group.Events.Any(e => e.Id == eventId));
         return mine is null

@@ -145,20 +145,20 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
         if (user.CalendarWindowUtc is not { } began || now.UtcDateTime - began > TimeSpan.FromDays(o.CalendarDays / 4.0))
             user.CalendarDeltaLink = null;
         var first = user.CalendarDeltaLink is null;
-        var changes = await mailbox.SyncAsync(new SyncState(user.CalendarDeltaLink, user.InboxDeltaLink, user.SentDeltaLink),
-            now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), cancellationToken);
+        var changes = await mailbox.SyncAsync(UserPlans.MailState(user) with { CalendarDeltaLink = user.CalendarDeltaLink },
+            now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), now - UserPlans.MailHorizon, cancellationToken);
+        // The mail index takes the changes here, saved below with the links that follow them.
         var changed = await plans.IngestAsync(user, changes, cancellationToken) || first || changes.Resynced;
         user.CalendarDeltaLink = changes.State.CalendarDeltaLink;
         if (first) user.CalendarWindowUtc = now.UtcDateTime;
-        user.InboxDeltaLink = changes.State.InboxDeltaLink;
-        user.SentDeltaLink = changes.State.SentDeltaLink;
+        UserPlans.TakeMailLinks(user, changes.State);
         // Changes are remembered as "wake now" together with the new delta links: if this pass dies before planning,
         // the next one still replans.
         if (changed) user.WakeUtc = now.UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         if (user.WakeUtc is null || user.WakeUtc > now.UtcDateTime) return (UserOutcome.Idle, WriteReport.None);
 
-        var (planned, mail) = await plans.PlanAllAsync(mailbox, user, now, cancellationToken);
+        var (planned, mail) = await plans.PlanAllAsync(mailbox, user, now, cancellationToken, synced: true);
         var records = await plans.StepRecordsAsync(user, cancellationToken);
         var writes = UserPlans.WritesFor(planned, records, mail, now, userAsked: false);
         var report = await plans.WriteAsync(mailbox, user, writes, now,

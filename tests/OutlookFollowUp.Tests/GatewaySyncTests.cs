@@ -4,7 +4,10 @@ using OutlookFollowUp.Mailbox;
 
 namespace OutlookFollowUp.Tests;
 
-/// <summary>Incremental sync of the calendar, Inbox and Sent Items through delta queries, all in one $batch.</summary>
+/// <summary>
+/// Incremental sync of the calendar, Inbox, Sent Items and Drafts through delta queries, all in one $batch. Mail comes
+/// as the index keeps it (headers, no text); its text is read by id.
+/// </summary>
 public class GatewaySyncTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
 {
     private static readonly DateTimeOffset From = A.Utc("2026-03-01T00:00:00Z");
@@ -33,6 +36,14 @@ public class GatewaySyncTests(SandboxFixture fixture) : IClassFixture<SandboxFix
         ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "We are still reviewing." },
     })!;
 
+    /// <summary>The messages' subjects, read by id as a plan reads the text of what it reads.</summary>
+    private static async Task<List<string?>> SubjectsAsync(GraphMailboxGateway gateway, IEnumerable<OutlookFollowUp.Engine.GraphMessage> messages)
+    {
+        var ids = messages.Select(m => m.Id!).ToList();
+        var read = await gateway.ReadAsync(new MailboxReadRequest { TextOf = ids });
+        return ids.Select(id => read.Texts.TryGetValue(id, out var t) ? t.Subject : null).Order().ToList();
+    }
+
     [Fact]
     public async Task TheFirstSyncReadsEverythingAndAnIdleSyncCostsOneRoundTrip()
     {
@@ -43,11 +54,16 @@ public class GatewaySyncTests(SandboxFixture fixture) : IClassFixture<SandboxFix
 
         var first = await gateway.SyncAsync(null, From, To);
         Assert.Equal("Interview: Engineer", Assert.Single(first.Events).Subject);
-        Assert.Equal("Your interview", Assert.Single(first.Messages).Subject);
+        var message = Assert.Single(first.Messages);
+        // Headers only: who and when, no subject, body or preview.
+        Assert.Equal(("dana@fabrikam.com", null, null, null), (message.From?.EmailAddress?.Address, message.Subject, message.Body, message.BodyPreview));
+        Assert.Equal("inbox", first.FolderOf[message.Id!]);
+        Assert.Equal(["Your interview"], await SubjectsAsync(gateway, first.Messages));
+        Assert.NotNull(first.State.DraftsDeltaLink);
 
         var before = fixture.Sandbox.Log.Count(l => !l.InBatch);
         var idle = await gateway.SyncAsync(first.State, From, To);
-        Assert.Equal(1, fixture.Sandbox.Log.Count(l => !l.InBatch) - before); // one $batch carrying the three feeds
+        Assert.Equal(1, fixture.Sandbox.Log.Count(l => !l.InBatch) - before); // one $batch carrying the four feeds
         Assert.Empty(idle.Events);
         Assert.Empty(idle.Messages);
         Assert.False(idle.Resynced);
@@ -67,8 +83,11 @@ public class GatewaySyncTests(SandboxFixture fixture) : IClassFixture<SandboxFix
 
         var next = await gateway.SyncAsync(first.State, From, To);
         Assert.Equal((string)created["id"]!, Assert.Single(next.RemovedEventIds));
-        Assert.Equal(["Thank you", "Update on your application"], next.Messages.Select(m => m.Subject).Order());
-        Assert.Contains(next.Messages, m => m.Subject == "Thank you" && m.IsDraft == false && m.SentDateTime is not null);
+        Assert.Equal(["Thank you", "Update on your application"], await SubjectsAsync(gateway, next.Messages));
+        var sent = Assert.Single(next.Messages, m => next.FolderOf[m.Id!] == "sentitems");
+        Assert.True(sent.IsDraft == false && sent.SentDateTime is not null);
+        // The draft left Drafts when it was sent: its feed says so.
+        Assert.Contains((string)draft["id"]!, next.RemovedMessageIds.Append(sent.Id!));
     }
 
     [Fact]
@@ -84,9 +103,28 @@ public class GatewaySyncTests(SandboxFixture fixture) : IClassFixture<SandboxFix
         var after = await gateway.SyncAsync(first.State, From, To);
         Assert.True(after.Resynced);
         Assert.Equal(["Round one", "Round two"], after.Events.Select(e => e.Subject).Order());
-        Assert.Equal("Next steps", Assert.Single(after.Messages).Subject);
+        Assert.Equal(["Next steps"], await SubjectsAsync(gateway, after.Messages));
+        Assert.Equal(["inbox", "sentitems", "drafts"], after.ResyncedFolders);
         var idle = await gateway.SyncAsync(after.State, From, To);
         Assert.False(idle.Resynced);
         Assert.Empty(idle.Events);
+    }
+
+    [Fact]
+    public async Task TheMailFeedsKeepTheirSelectionAndHorizonInTheirLinks()
+    {
+        var (address, gateway, _) = NewMailbox();
+        fixture.Sandbox.Deliver(address, new JsonObject
+        {
+            ["subject"] = "Old news", ["receivedDateTime"] = "2025-01-01T00:00:00Z",
+            ["from"] = new JsonObject { ["emailAddress"] = new JsonObject { ["name"] = "Dana", ["address"] = "dana@fabrikam.com" } },
+        });
+        var first = await gateway.SyncAsync(null, From, To, mailSince: A.Utc("2026-01-01T00:00:00Z"));
+        Assert.Empty(first.Messages); // older than the index's horizon
+        Inbound(address, "Fresh news");
+        var next = await gateway.SyncAsync(first.State, From, To, mailSince: A.Utc("2026-01-01T00:00:00Z"));
+        var fresh = Assert.Single(next.Messages);
+        Assert.Null(fresh.Subject); // the link still selects the index's fields
+        Assert.Null(fresh.Body);
     }
 }

@@ -63,7 +63,7 @@ public class SweepDecisionTests
         var second = await sweeper.RunOnceAsync(now.AddMinutes(1));
         Assert.Equal(1, second.Failed);
         Assert.Equal(now.UtcDateTime.AddMinutes(3), (await ReloadAsync(service, user.Id)).NextSweepUtc, TimeSpan.FromSeconds(1));
-        gateway.Verify(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+        gateway.Verify(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]

@@ -126,6 +126,32 @@ namespace OutlookFollowUp.Api.Data.Migrations.Postgres
                     b.ToTable("Events", (string)null);
                 });
 
+            modelBuilder.Entity("OutlookFollowUp.Api.Data.MailRecord", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("MessageId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId", "MessageId");
+
+                    b.HasIndex("UserId", "AtUtc");
+
+                    b.ToTable("Mail", (string)null);
+                });
+
             modelBuilder.Entity("OutlookFollowUp.Api.Data.ProcessRecord", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -287,6 +313,9 @@ namespace OutlookFollowUp.Api.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("DisplayName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DraftsDeltaLink")
                         .HasColumnType("text");
 
                     b.Property<int>("Failures")

@@ -117,6 +117,32 @@ namespace OutlookFollowUp.Api.Data.Migrations.Sqlite
                     b.ToTable("Events", (string)null);
                 });
 
+            modelBuilder.Entity("OutlookFollowUp.Api.Data.MailRecord", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "MessageId");
+
+                    b.HasIndex("UserId", "AtUtc");
+
+                    b.ToTable("Mail", (string)null);
+                });
+
             modelBuilder.Entity("OutlookFollowUp.Api.Data.ProcessRecord", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -278,6 +304,9 @@ namespace OutlookFollowUp.Api.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DisplayName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DraftsDeltaLink")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Failures")
