@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OutlookFollowUp.Api.Data;
+using OutlookFollowUp.Api.SignIn;
 using OutlookFollowUp.Mailbox;
 
 namespace OutlookFollowUp.Api.Notifications;
@@ -90,7 +91,7 @@ public static class NotificationEndpoints
     /// the right client state marks its mailbox due and nothing more (202 at once; the sweep reads Graph).
     /// </summary>
     public static async Task<Results<ContentHttpResult, Accepted, ProblemHttpResult>> Receive(HttpRequest request, string? validationToken,
-        AppDb db, TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
+        AppDb db, TimeProvider time, ILoggerFactory logs, Sweep.SweepSignal sweep, CancellationToken cancellationToken)
     {
         if (validationToken is not null)
             return validationToken.Length is > 0 and <= MaxValidationToken
@@ -129,6 +130,8 @@ public static class NotificationEndpoints
         await db.SaveChangesAsync(cancellationToken);
         await db.Users.Where(u => due.Contains(u.Id) && u.NextSweepUtc > now)
             .ExecuteUpdateAsync(set => set.SetProperty(u => u.NextSweepUtc, now), cancellationToken);
+        // This instance sweeps at once rather than at its next tick; the lease keeps another from sweeping it too.
+        sweep.Wake();
         return TypedResults.Accepted((string?)null);
     }
 
@@ -203,6 +206,27 @@ public sealed class MailboxSubscriptions(AppDb db, IOptions<NotificationOptions>
         }
         await db.SaveChangesAsync(cancellationToken);
         return live == GraphMailboxGateway.WatchedResources.Count;
+    }
+
+    /// <summary>
+    /// Ends the mailbox's subscriptions in Graph (the user stops the service) and forgets them. One Graph would not
+    /// end is logged and forgotten all the same: it expires by itself within its lifetime, and its notifications
+    /// are then refused as unknown.
+    /// </summary>
+    public async Task EndAsync(IMailboxGateway mailbox, UserRecord user, CancellationToken cancellationToken)
+    {
+        foreach (var subscription in await db.Subscriptions.Where(s => s.UserId == user.Id).ToListAsync(cancellationToken))
+        {
+            try
+            {
+                await mailbox.UnsubscribeAsync(subscription.Id, cancellationToken);
+            }
+            catch (Exception e) when (e is MailboxException or SignInRequiredException or HttpRequestException)
+            {
+                log.LogWarning("Could not end subscription {SubscriptionId} of user {UserId}: {Error}", subscription.Id, user.Id, e.Message);
+            }
+            db.Subscriptions.Remove(subscription);
+        }
     }
 
     internal static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

@@ -20,16 +20,19 @@ public sealed partial class GraphMailboxGateway
 
     /// <summary>The calendar and mail feeds, for the same window as before; mail from the calendar window's start.</summary>
     public Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        SyncAsync(state, from, to, from, cancellationToken);
+        SyncAsync(state, from, to, from, false, cancellationToken);
 
-    public async Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince, CancellationToken cancellationToken = default)
+    public async Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince, bool withProfile = false,
+        CancellationToken cancellationToken = default)
     {
         RequestInformation Calendar(string? link) => Get(link ?? "me/calendarView/delta"
             + Query(("startDateTime", from.UtcDateTime.ToString("o")), ("endDateTime", to.UtcDateTime.ToString("o"))), UtcTimes);
         var feeds = new List<Feed> { new("calendar", state?.CalendarDeltaLink, Calendar) };
         feeds.AddRange(MailFeeds(state, mailSince));
-        var (changes, _) = await ReadFeedsAsync(feeds, [], cancellationToken);
-        return changes;
+        // The daily profile read rides in the same $batch: no request of its own.
+        List<(string, RequestInformation)> extra = withProfile ? [("me", MeRequest()), ("settings", Get("me/mailboxSettings"))] : [];
+        var (changes, answers) = await ReadFeedsAsync(feeds, extra, cancellationToken);
+        return withProfile ? changes with { Profile = ProfileOf(answers["me"].Json(), answers["settings"].Json()) } : changes;
     }
 
     public async Task<MailboxRead> ReadAsync(MailboxReadRequest request, CancellationToken cancellationToken = default)

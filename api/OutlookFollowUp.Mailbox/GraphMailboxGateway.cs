@@ -74,7 +74,7 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
         // catching an exception per field, twice for every mailbox of a sweep.
         // Both at once: two of the four requests Graph lets a mailbox have in flight, one round trip instead of two.
         // proxyAddresses is outside /me's default set: the user's aliases come only when asked for.
-        var meRead = JsonAsync(Get("me" + Query(("$select", "displayName,mail,userPrincipalName,proxyAddresses"))), cancellationToken);
+        var meRead = JsonAsync(MeRequest(), cancellationToken);
         var settingsRead = JsonAsync(Get("me/mailboxSettings"), cancellationToken);
         try
         {
@@ -89,14 +89,21 @@ public sealed partial class GraphMailboxGateway : IMailboxGateway
         }
         using var me = meRead.Result;
         using var settings = settingsRead.Result;
-        string? Text(JsonDocument doc, string name) => doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return ProfileOf(me.RootElement, settings.RootElement);
+    }
+
+    private RequestInformation MeRequest() => Get("me" + Query(("$select", "displayName,mail,userPrincipalName,proxyAddresses")));
+
+    private static UserProfile ProfileOf(JsonElement me, JsonElement settings)
+    {
+        string? Text(JsonElement doc, string name) => doc.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         return new UserProfile
         {
             Address = Text(me, "mail") ?? Text(me, "userPrincipalName"),
             DisplayName = Text(me, "displayName"),
-            Aliases = Aliases(me.RootElement),
+            Aliases = Aliases(me),
             TimeZone = Text(settings, "timeZone"),
-            WorkingHours = settings.RootElement.TryGetProperty("workingHours", out var hours) && hours.ValueKind == JsonValueKind.Object
+            WorkingHours = settings.TryGetProperty("workingHours", out var hours) && hours.ValueKind == JsonValueKind.Object
                 ? hours.Deserialize<WorkingHours>(PlanJson.Options)
                 : null,
         };

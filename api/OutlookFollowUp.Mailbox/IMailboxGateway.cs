@@ -37,6 +37,9 @@ public sealed record SyncChanges(
     /// an index kept of them beyond these is gone.
     /// </summary>
     public IReadOnlyList<string> ResyncedFolders { get; init; } = [];
+
+    /// <summary>The user's profile, when the sync was asked to read it along.</summary>
+    public UserProfile? Profile { get; init; }
 }
 
 /// <summary>What a plan reads of a message beyond its headers, fetched by id and never stored.</summary>
@@ -114,9 +117,11 @@ public interface IMailboxGateway
     /// </summary>
     /// <remarks>
     /// The mail feeds' first sync reaches back to <paramref name="mailSince"/> (the mail index's horizon). Mail comes
-    /// as headers, the index's fields; Drafts is the fourth feed.
+    /// as headers, the index's fields; Drafts is the fourth feed. With <paramref name="withProfile"/>, the user's
+    /// profile (<see cref="GetUserAsync"/>) is read in the same $batch, as <see cref="SyncChanges.Profile"/>.
     /// </remarks>
-    Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince, CancellationToken cancellationToken = default);
+    Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince, bool withProfile = false,
+        CancellationToken cancellationToken = default);
 
     /// <summary>
     /// In one round trip ($batch, 20 items to a request): an event, the mail feeds' changes, and the text of messages

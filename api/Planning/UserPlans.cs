@@ -51,7 +51,10 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         SetProfile(user, await mailbox.GetUserAsync(cancellationToken), now);
     }
 
-    private static void SetProfile(UserRecord user, UserProfile profile, DateTimeOffset now)
+    /// <summary>Whether the profile is due a read (never read, or a day old): the sweep then reads it with its sync.</summary>
+    public static bool ProfileDue(UserRecord user, DateTimeOffset now) => user.ProfileReadUtc is not { } read || read < now.UtcDateTime.AddDays(-1);
+
+    public static void SetProfile(UserRecord user, UserProfile profile, DateTimeOffset now)
     {
         user.Address = profile.Address ?? user.Address;
         user.DisplayName = profile.DisplayName ?? user.DisplayName;
@@ -217,10 +220,11 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         if (!synced || eventId is not null)
         {
             // An event not kept yet brings people the texts depend on: its texts wait for it.
+            var known = eventId is null || stored.ContainsKey(eventId);
             var read = await mailbox.ReadAsync(new MailboxReadRequest
             {
                 EventId = eventId, Feeds = !synced, MailState = MailState(user), MailSince = now - MailHorizon,
-                TextOf = eventId is null || stored.ContainsKey(eventId) ? needs.Of(mail, now) : [],
+                TextOf = known ? needs.Of(mail, now) : [],
             }, cancellationToken);
             foreach (var (id, text) in read.Texts) texts[id] = text;
             if (read.Event is { } e)
@@ -228,15 +232,22 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
                 opened = e with { Id = eventId };
                 Upsert(user, stored, opened);
             }
+            var mailChanged = false;
             if (read.Changes is { } changes)
             {
                 await IndexAsync(user, changes, cancellationToken);
                 TakeMailLinks(user, changes.State);
+                mailChanged = changes.Messages.Count > 0 || changes.RemovedMessageIds.Count > 0;
             }
             await db.SaveChangesAsync(cancellationToken);
-            needs = opened is null ? needs : await TextNeedsAsync(user, stored.Values.ToList(), cancellationToken);
-            since = MailSince(stored.Values.ToList(), now);
-            mail = await IndexedAsync(user, since, cancellationToken);
+            if (!known)
+            {
+                needs = await TextNeedsAsync(user, stored.Values.ToList(), cancellationToken);
+                var earlier = MailSince(stored.Values.ToList(), now);
+                mailChanged |= earlier < since;
+                since = earlier;
+            }
+            if (mailChanged) mail = await IndexedAsync(user, since, cancellationToken);
         }
         var missing = needs.Of(mail, now).Where(id => !texts.ContainsKey(id)).ToList();
         if (missing.Count > 0)

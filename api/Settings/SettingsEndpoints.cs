@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using OutlookFollowUp.Api.Planning;
 using OutlookFollowUp.Api.Processes;
 using OutlookFollowUp.Api.SignIn;
@@ -19,6 +20,7 @@ public static class SettingsEndpoints
         group.MapGet("/settings", Get);
         group.MapPut("/settings", Put).WithMetadata(new RequestSizeLimitAttribute(ProcessEndpoints.MaxFactsBytes));
         group.MapGet("/me", Me);
+        group.MapDelete("/me", Forget);
         return group;
     }
 
@@ -43,6 +45,35 @@ public static class SettingsEndpoints
         user.NextSweepUtc = s.Time.GetUtcNow().UtcDateTime;
         await s.Db.SaveChangesAsync(ct);
         return TypedResults.Ok(settings);
+    }
+
+    /// <summary>
+    /// The user stops the service: the mailbox's change subscriptions are ended in Graph, and everything kept for the
+    /// user goes in one transaction (the mail index, events, processes, steps, corrections, audit trail, tokens, the
+    /// user). What the product wrote into the mailbox stays there: drafts and events are the user's. Signing in again
+    /// starts afresh.
+    /// </summary>
+    public static async Task<NoContent> Forget([AsParameters] PaneServices s, Notifications.MailboxSubscriptions subscriptions,
+        ILogger<MeView> log, CancellationToken ct)
+    {
+        var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
+        await subscriptions.EndAsync(s.Mailboxes.For(user), user, ct);
+        var id = user.Id;
+        var tokens = SignIn.MsalGraphTokens.SessionKey(user);
+        await using var transaction = await s.Db.Database.BeginTransactionAsync(ct);
+        await s.Db.SaveChangesAsync(ct);
+        await s.Db.Mail.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
+        await s.Db.Events.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
+        await s.Db.Steps.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
+        await s.Db.Processes.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
+        await s.Db.Corrections.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
+        await s.Db.Audit.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
+        await s.Db.Subscriptions.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
+        await s.Db.TokenCache.Where(x => x.Key == tokens).ExecuteDeleteAsync(ct);
+        await s.Db.Users.Where(x => x.Id == id).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        log.LogInformation("User {UserId} stopped the service; what was kept for them is deleted", id);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Ok<MeView>> Me([AsParameters] PaneServices s, CancellationToken ct)

@@ -110,7 +110,8 @@ internal sealed class MsalGraphTokens : IGraphTokens
         }
     }
 
-    private static string SessionKey(UserRecord user) => "user:" + user.Id.ToString("N");
+    /// <summary>The key of the user's tokens in the token cache (MSAL's long-running on-behalf-of session).</summary>
+    public static string SessionKey(UserRecord user) => "user:" + user.Id.ToString("N");
 
     // MSAL's messages carry the STS's trace and correlation ids but no token; the error code is what the pane needs.
     private static string Reason(MsalUiRequiredException e) => e.Classification switch

@@ -2,15 +2,43 @@ using Microsoft.Extensions.Options;
 
 namespace OutlookFollowUp.Api.Sweep;
 
-/// <summary>Runs a pass every tick while the service is up; a pass sweeps only the mailboxes that are due.</summary>
-public sealed class SweepService(Sweeper sweeper, IOptions<SweepOptions> options, IHostApplicationLifetime lifetime, TimeProvider time,
+/// <summary>
+/// Wakes this instance's sweep before its next tick: a change notification made a mailbox due. Wakes that come while
+/// a pass runs collapse into one more pass.
+/// </summary>
+public sealed class SweepSignal
+{
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public void Wake()
+    {
+        // At most one wake waits: a burst of notifications is one pass, which takes every mailbox they made due.
+        try { if (_wake.CurrentCount == 0) _wake.Release(); }
+        catch (SemaphoreFullException) { }
+    }
+
+    /// <summary>Waits for a wake or <paramref name="tick"/>, whichever comes first.</summary>
+    public async Task WaitAsync(TimeSpan tick, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var woken = _wake.WaitAsync(either.Token);
+        var ticked = Task.Delay(tick, time, either.Token);
+        await Task.WhenAny(woken, ticked);
+        await either.CancelAsync();
+        // The loser is cancelled (a wake not taken stays for the next wait); the service's stop ends both.
+        try { await Task.WhenAll(woken, ticked); }
+        catch (OperationCanceledException) { }
+    }
+}
+
+/// <summary>Runs a pass every tick (or when woken) while the service is up; a pass sweeps only the mailboxes that are due.</summary>
+public sealed class SweepService(Sweeper sweeper, SweepSignal signal, IOptions<SweepOptions> options, IHostApplicationLifetime lifetime, TimeProvider time,
     ILogger<SweepService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The demo's Graph is this very server: wait until it listens.
         if (!await Started(stoppingToken)) return;
-        using var timer = new PeriodicTimer(options.Value.Tick, time);
         do
         {
             try
@@ -23,7 +51,8 @@ public sealed class SweepService(Sweeper sweeper, IOptions<SweepOptions> options
                 // The database may be restarting: log, and try again at the next tick.
                 log.LogError("Sweep pass failed: {Error}", e.Message);
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
+            await signal.WaitAsync(options.Value.Tick, time, stoppingToken);
+        } while (!stoppingToken.IsCancellationRequested);
     }
 
     private async Task<bool> Started(CancellationToken stoppingToken)
@@ -49,6 +78,7 @@ public static class SweepExtensions
     {
         services.AddOptions<SweepOptions>().Bind(configuration.GetSection("Sweep")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Sweeper>();
+        services.AddSingleton<SweepSignal>();
         if (configuration.GetValue("Sweep:Enabled", true)) services.AddHostedService<SweepService>();
         return services;
     }

@@ -139,14 +139,14 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
     private async Task<(UserOutcome, WriteReport)> SweepAsync(AppDb db, UserPlans plans, IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        await plans.RefreshProfileAsync(mailbox, user, now, cancellationToken);
         // Graph's calendarView delta keeps the window it began with: a link months old no longer sees interviews booked
         // past its end. The calendar feed starts over (one full read of the window) once its window has moved by a quarter.
         if (user.CalendarWindowUtc is not { } began || now.UtcDateTime - began > TimeSpan.FromDays(o.CalendarDays / 4.0))
             user.CalendarDeltaLink = null;
         var first = user.CalendarDeltaLink is null;
         var changes = await mailbox.SyncAsync(UserPlans.MailState(user) with { CalendarDeltaLink = user.CalendarDeltaLink },
-            now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), now - UserPlans.MailHorizon, cancellationToken);
+            now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), now - UserPlans.MailHorizon, UserPlans.ProfileDue(user, now), cancellationToken);
+        if (changes.Profile is { } profile) UserPlans.SetProfile(user, profile, now);
         // The mail index takes the changes here, saved below with the links that follow them.
         var changed = await plans.IngestAsync(user, changes, cancellationToken) || first || changes.Resynced;
         user.CalendarDeltaLink = changes.State.CalendarDeltaLink;

@@ -84,6 +84,68 @@ public sealed class NotificationTests
     }
 
     [Fact]
+    public async Task StoppingTheServiceEndsTheSubscriptionsAndForgetsTheUserButLeavesTheMailboxAlone()
+    {
+        await using var watched = await WatchedAsync();
+        var (server, service, clock, sweeper) = watched;
+        var drafts = Folder(server.Sandbox.Find(Jordan)!, "drafts").Count;
+        Assert.True(drafts > 0);
+        Assert.NotEmpty(await InDbAsync(service, db => db.Events.ToListAsync()));
+
+        var stopped = await service.ClientFor(Jordan).DeleteAsync("/api/me");
+        Assert.Equal(HttpStatusCode.NoContent, stopped.StatusCode);
+
+        Assert.Empty(server.Sandbox.Subscriptions);
+        Assert.Equal(0, await InDbAsync(service, async db => await db.Users.CountAsync() + await db.Mail.CountAsync() + await db.Events.CountAsync()
+            + await db.Processes.CountAsync() + await db.Steps.CountAsync() + await db.Audit.CountAsync() + await db.Subscriptions.CountAsync()));
+        // The drafts it wrote are the user's: they stay. A notification for an ended subscription is refused.
+        Assert.Equal(drafts, Folder(server.Sandbox.Find(Jordan)!, "drafts").Count);
+        await watched.RejectionArrivesAsync();
+        var report = await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal(0, report.Users);
+    }
+
+    [Fact]
+    public async Task ANotificationWakesTheRunningSweepRatherThanWaitingForItsNextTick()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
+            Person("Maya Patel", "maya.patel@contoso.com"), Person("Jordan Lee", Jordan), Person("Sam Ortiz", "sam.ortiz@contoso.com")));
+        // The service's own sweep runs, on a clock that never reaches its next tick: only a wake can start a pass.
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0", new Dictionary<string, string?>
+        {
+            ["Notifications:PublicUrl"] = "http://localhost/", ["Sweep:Enabled"] = "true", ["Sweep:Tick"] = "01:00:00",
+        }).WithClock(clock);
+        server.Sandbox.NotificationClient = service.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await service.ClientFor(Jordan).GetAsync("/api/me")).StatusCode);
+        async Task<bool> Within(TimeSpan limit, Func<bool> done)
+        {
+            for (var waited = TimeSpan.Zero; waited < limit; waited += TimeSpan.FromMilliseconds(100))
+            {
+                if (done()) return true;
+                await Task.Delay(100);
+            }
+            return done();
+        }
+        // The first pass (at start, or woken by the sign-up) subscribes the mailbox.
+        service.Services.GetRequiredService<Api.Sweep.SweepSignal>().Wake();
+        Assert.True(await Within(TimeSpan.FromSeconds(20), () => server.Sandbox.Subscriptions.Count == 3), "the first pass did not subscribe");
+
+        server.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "Your application for Data Engineer",
+            ["from"] = Person("Maya Patel", "maya.patel@contoso.com"),
+            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, unfortunately we have decided to move forward with other candidates." },
+        });
+        await server.Sandbox.FlushNotificationsAsync();
+        Assert.True(await Within(TimeSpan.FromSeconds(20), () => Folder(server.Sandbox.Find(Jordan)!, "drafts").Any(d => Key(d)?.StartsWith("ofu1-rr-") == true)),
+            "the notification did not wake the sweep");
+    }
+
+    [Fact]
     public async Task ANewMessageMarksTheMailboxDueAndTheNextPassReadsIt()
     {
         await using var watched = await WatchedAsync();

@@ -48,7 +48,8 @@ public class SweepDecisionTests
     public async Task AMailboxGraphCannotServeIsLeftAloneForAMinuteThenTwoAndThePassGoesOn()
     {
         var gateway = new Mock<IMailboxGateway>();
-        gateway.Setup(g => g.GetUserAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new MailboxException(503, "ServiceUnavailable", "down", "req-1", null));
+        // A pass's first Graph call is the sync (the profile rides in its $batch).
+        gateway.Setup(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<bool>(), It.IsAny<CancellationToken>())).ThrowsAsync(new MailboxException(503, "ServiceUnavailable", "down", "req-1", null));
         var (user, sweeper, service) = await SignedUpAsync(gateway, "down@outlook.com");
         await using var _ = service;
         var now = DateTimeOffset.UtcNow.AddMinutes(1);
@@ -63,14 +64,15 @@ public class SweepDecisionTests
         var second = await sweeper.RunOnceAsync(now.AddMinutes(1));
         Assert.Equal(1, second.Failed);
         Assert.Equal(now.UtcDateTime.AddMinutes(3), (await ReloadAsync(service, user.Id)).NextSweepUtc, TimeSpan.FromSeconds(1));
-        gateway.Verify(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+        gateway.Verify(g => g.ReadAsync(It.IsAny<MailboxReadRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+        gateway.Verify(g => g.ApplyAsync(It.IsAny<IReadOnlyList<MailboxWrite>>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
     public async Task AMailboxGraphAskedToWaitLongerIsLeftAloneThatLong()
     {
         var gateway = new Mock<IMailboxGateway>();
-        gateway.Setup(g => g.GetUserAsync(It.IsAny<CancellationToken>()))
+        gateway.Setup(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new MailboxException(429, "TooManyRequests", "slow down", "req-2", null) { RetryAfter = TimeSpan.FromMinutes(20) });
         var (user, sweeper, service) = await SignedUpAsync(gateway, "throttled@outlook.com");
         await using var _ = service;
@@ -84,7 +86,7 @@ public class SweepDecisionTests
     public async Task AUserWhoseGrantIsGoneWaitsForTheirNextSignInWithoutBackingOff()
     {
         var gateway = new Mock<IMailboxGateway>();
-        gateway.Setup(g => g.GetUserAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new SignInRequiredException("the refresh token expired", null));
+        gateway.Setup(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<bool>(), It.IsAny<CancellationToken>())).ThrowsAsync(new SignInRequiredException("the refresh token expired", null));
         var (user, sweeper, service) = await SignedUpAsync(gateway, "gone@outlook.com");
         await using var _ = service;
 
