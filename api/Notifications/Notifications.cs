@@ -38,6 +38,13 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan BackstopPoll { get; set; } = TimeSpan.FromHours(3);
 
+    /// <summary>
+    /// How long a notified mailbox waits before its sweep, so that a burst (Graph sends one notification per change,
+    /// and a reply in a thread changes several items) collapses into one sweep. Zero: at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan Debounce { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Notification requests taken per second by one instance, whoever sends them.</summary>
     [Range(1, 100_000)]
     public int PerSecond { get; set; } = 2_000;
@@ -91,7 +98,7 @@ public static class NotificationEndpoints
     /// the right client state marks its mailbox due and nothing more (202 at once; the sweep reads Graph).
     /// </summary>
     public static async Task<Results<ContentHttpResult, Accepted, ProblemHttpResult>> Receive(HttpRequest request, string? validationToken,
-        AppDb db, TimeProvider time, ILoggerFactory logs, Sweep.SweepSignal sweep, CancellationToken cancellationToken)
+        AppDb db, TimeProvider time, ILoggerFactory logs, Sweep.SweepSignal sweep, IOptions<NotificationOptions> options, CancellationToken cancellationToken)
     {
         if (validationToken is not null)
             return validationToken.Length is > 0 and <= MaxValidationToken
@@ -128,10 +135,11 @@ public static class NotificationEndpoints
         if (refused > 0) log.LogWarning("Refused {Count} of {Total} notification(s): unknown subscription or wrong clientState", refused, notifications.Count);
         if (due.Count == 0) return TypedResults.Problem("No notification here is for a subscription of this service.", statusCode: 403, title: "Refused");
         await db.SaveChangesAsync(cancellationToken);
-        await db.Users.Where(u => due.Contains(u.Id) && u.NextSweepUtc > now)
-            .ExecuteUpdateAsync(set => set.SetProperty(u => u.NextSweepUtc, now), cancellationToken);
-        // This instance sweeps at once rather than at its next tick; the lease keeps another from sweeping it too.
-        sweep.Wake();
+        var at = now + options.Value.Debounce;
+        await db.Users.Where(u => due.Contains(u.Id) && u.NextSweepUtc > at)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.NextSweepUtc, at), cancellationToken);
+        // This instance sweeps then rather than at its next tick; the lease keeps another from sweeping it too.
+        sweep.WakeAfter(options.Value.Debounce, time);
         return TypedResults.Accepted((string?)null);
     }
 

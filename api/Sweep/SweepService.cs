@@ -17,6 +17,17 @@ public sealed class SweepSignal
         catch (SemaphoreFullException) { }
     }
 
+    /// <summary>Wakes the sweep once <paramref name="delay"/> has passed (at once for zero).</summary>
+    public void WakeAfter(TimeSpan delay, TimeProvider time)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Wake();
+            return;
+        }
+        _ = Task.Delay(delay, time).ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
     /// <summary>Waits for a wake or <paramref name="tick"/>, whichever comes first.</summary>
     public async Task WaitAsync(TimeSpan tick, TimeProvider time, CancellationToken cancellationToken)
     {

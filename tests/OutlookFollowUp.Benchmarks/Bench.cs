@@ -26,9 +26,9 @@ public sealed record BenchOptions(int Mailboxes, int Opens, int PaneLoads, bool 
                 case "--opens" when int.TryParse(Next(), out var n) && n > 0: o = o with { Opens = n }; break;
                 case "--pane-loads" when int.TryParse(Next(), out var n) && n > 0: o = o with { PaneLoads = n }; break;
                 case "--out" when Next() is { } dir: o = o with { Out = Path.GetFullPath(dir) }; break;
-                case "--only" when Next() is "pane" or "sweeps" or "busy" or "engine" or "hostile" or "reader": o = o with { Only = args[i] }; break;
+                case "--only" when Next() is "pane" or "sweeps" or "busy" or "engine" or "hostile" or "reader" or "push": o = o with { Only = args[i] }; break;
                 default:
-                    error.WriteLine("usage: [--smoke] [--mailboxes N] [--opens N] [--pane-loads N] [--out DIR] [--only pane|sweeps|busy|engine|hostile|reader]");
+                    error.WriteLine("usage: [--smoke] [--mailboxes N] [--opens N] [--pane-loads N] [--out DIR] [--only pane|sweeps|busy|engine|hostile|reader|push]");
                     return null;
             }
         }

@@ -28,6 +28,7 @@ public static class BenchMain
         if (o.Only is null or "engine") { Console.Error.WriteLine("5: the engine"); EngineBenchmarks.Run(o, figures, notes); }
         if (o.Only is null or "hostile") { Console.Error.WriteLine("8: hostile bodies"); HostileBodyFigures.Run(o, figures, notes); }
         if (o.Only is null or "reader") { Console.Error.WriteLine("9: the mail reader"); ReaderFigures.Run(o, figures, notes); }
+        if (o.Only is null or "push") { Console.Error.WriteLine("10: push"); await PushFigures.RunAsync(o, figures, notes); }
         var report = Write(o, figures, notes, started);
         await ChartAsync(o, figures);
         Console.WriteLine(report);

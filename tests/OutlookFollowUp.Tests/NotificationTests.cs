@@ -48,7 +48,11 @@ public sealed class NotificationTests
         server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
         server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
             Person("Maya Patel", "maya.patel@contoso.com"), Person("Jordan Lee", Jordan), Person("Sam Ortiz", "sam.ortiz@contoso.com")));
-        var service = new ServiceFactory(server.BaseUrl + "/v1.0", new Dictionary<string, string?> { ["Notifications:PublicUrl"] = "http://localhost/" }).WithClock(clock);
+        var service = new ServiceFactory(server.BaseUrl + "/v1.0", new Dictionary<string, string?>
+        {
+            // No debounce: the test's clock stands still, and each pass is the test's own.
+            ["Notifications:PublicUrl"] = "http://localhost/", ["Notifications:Debounce"] = "00:00:00",
+        }).WithClock(clock);
         // Graph posts to the service's public URL; here that is the in-process service.
         server.Sandbox.NotificationClient = service.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await service.ClientFor(Jordan).GetAsync("/api/me")).StatusCode); // signs Jordan up
@@ -116,7 +120,7 @@ public sealed class NotificationTests
         // The service's own sweep runs, on a clock that never reaches its next tick: only a wake can start a pass.
         await using var service = new ServiceFactory(server.BaseUrl + "/v1.0", new Dictionary<string, string?>
         {
-            ["Notifications:PublicUrl"] = "http://localhost/", ["Sweep:Enabled"] = "true", ["Sweep:Tick"] = "01:00:00",
+            ["Notifications:PublicUrl"] = "http://localhost/", ["Notifications:Debounce"] = "00:00:00", ["Sweep:Enabled"] = "true", ["Sweep:Tick"] = "01:00:00",
         }).WithClock(clock);
         server.Sandbox.NotificationClient = service.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await service.ClientFor(Jordan).GetAsync("/api/me")).StatusCode);

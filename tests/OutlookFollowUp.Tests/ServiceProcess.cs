@@ -14,10 +14,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServiceProcess(string name, IReadOnlyDictionary<string, string> settings, string? workingDirectory)
+    private ServiceProcess(string name, IReadOnlyDictionary<string, string> settings, string? workingDirectory, int port)
     {
         Name = name;
-        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, "--urls", "http://127.0.0.1:0"])
+        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
@@ -43,9 +43,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the service and waits until it answers /healthz.</summary>
-    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings, string? workingDirectory = null)
+    /// <param name="port">The port to listen on; 0: any free one (read from the log).</param>
+    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings, string? workingDirectory = null, int port = 0)
     {
-        var service = new ServiceProcess(name, settings, workingDirectory);
+        var service = new ServiceProcess(name, settings, workingDirectory, port);
         var exited = service._process.WaitForExitAsync();
         var first = await Task.WhenAny(service._listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
         if (first != service._listening.Task)
