@@ -217,13 +217,13 @@ public sealed class MailboxSubscriptions(AppDb db, IOptions<NotificationOptions>
     }
 
     /// <summary>
-    /// Ends the mailbox's subscriptions in Graph (the user stops the service) and forgets them. One Graph would not
-    /// end is logged and forgotten all the same: it expires by itself within its lifetime, and its notifications
-    /// are then refused as unknown.
+    /// Ends the mailbox's subscriptions in Graph (the user stops the service); the caller deletes their rows. One
+    /// Graph would not end is logged: it expires by itself within its lifetime, and its notifications are refused
+    /// as unknown once its row is gone.
     /// </summary>
     public async Task EndAsync(IMailboxGateway mailbox, UserRecord user, CancellationToken cancellationToken)
     {
-        foreach (var subscription in await db.Subscriptions.Where(s => s.UserId == user.Id).ToListAsync(cancellationToken))
+        foreach (var subscription in await db.Subscriptions.AsNoTracking().Where(s => s.UserId == user.Id).ToListAsync(cancellationToken))
         {
             try
             {
@@ -233,7 +233,6 @@ public sealed class MailboxSubscriptions(AppDb db, IOptions<NotificationOptions>
             {
                 log.LogWarning("Could not end subscription {SubscriptionId} of user {UserId}: {Error}", subscription.Id, user.Id, e.Message);
             }
-            db.Subscriptions.Remove(subscription);
         }
     }
 

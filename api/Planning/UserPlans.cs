@@ -138,7 +138,9 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         foreach (var chunk in ids.Chunk(500))
             foreach (var row in await db.Mail.Where(x => x.UserId == user.Id && chunk.Contains(x.MessageId)).ToListAsync(cancellationToken))
                 rows[row.MessageId] = row;
-        foreach (var id in changes.RemovedMessageIds)
+        // A message moved between folders leaves one feed (@removed) and arrives in another: it is kept, as it now is.
+        var present = changed.Select(m => m.Id!).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in changes.RemovedMessageIds.Where(id => !present.Contains(id)))
             if (rows.Remove(id, out var gone)) db.Mail.Remove(gone);
         foreach (var m in changed)
         {
@@ -221,10 +223,10 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         {
             // An event not kept yet brings people the texts depend on: its texts wait for it.
             var known = eventId is null || stored.ContainsKey(eventId);
+            var asked = known ? needs.Of(mail, now) : [];
             var read = await mailbox.ReadAsync(new MailboxReadRequest
             {
-                EventId = eventId, Feeds = !synced, MailState = MailState(user), MailSince = now - MailHorizon,
-                TextOf = known ? needs.Of(mail, now) : [],
+                EventId = eventId, Feeds = !synced, MailState = MailState(user), MailSince = now - MailHorizon, TextOf = asked,
             }, cancellationToken);
             foreach (var (id, text) in read.Texts) texts[id] = text;
             if (read.Event is { } e)
@@ -248,13 +250,18 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
                 since = earlier;
             }
             if (mailChanged) mail = await IndexedAsync(user, since, cancellationToken);
+            // Unchanged mail and people: what was asked is what is needed, and its texts are here.
+            if (!mailChanged && known) return (opened, WithTexts(mail, texts));
         }
         var missing = needs.Of(mail, now).Where(id => !texts.ContainsKey(id)).ToList();
         if (missing.Count > 0)
             foreach (var (id, text) in (await mailbox.ReadAsync(new MailboxReadRequest { TextOf = missing }, cancellationToken)).Texts)
                 texts[id] = text;
-        return (opened, mail.Select(m => m.Id is not null && texts.TryGetValue(m.Id, out var t) ? m with { Subject = t.Subject, Body = t.Body, BodyPreview = t.BodyPreview } : m).ToList());
+        return (opened, WithTexts(mail, texts));
     }
+
+    private static List<GraphMessage> WithTexts(List<GraphMessage> mail, Dictionary<string, MessageText> texts) =>
+        mail.Select(m => m.Id is not null && texts.TryGetValue(m.Id, out var t) ? m with { Subject = t.Subject, Body = t.Body, BodyPreview = t.BodyPreview } : m).ToList();
 
     public void Upsert(UserRecord user, Dictionary<string, EventRecord> stored, GraphEvent e)
     {

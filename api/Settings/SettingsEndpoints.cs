@@ -61,7 +61,6 @@ public static class SettingsEndpoints
         var id = user.Id;
         var tokens = SignIn.MsalGraphTokens.SessionKey(user);
         await using var transaction = await s.Db.Database.BeginTransactionAsync(ct);
-        await s.Db.SaveChangesAsync(ct);
         await s.Db.Mail.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
         await s.Db.Events.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
         await s.Db.Steps.Where(x => x.UserId == id).ExecuteDeleteAsync(ct);
