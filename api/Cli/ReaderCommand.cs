@@ -3,13 +3,13 @@ using OutlookFollowUp.Reader;
 namespace OutlookFollowUp.Api.Cli;
 
 /// <summary>
-/// <c>reader train [--corpus DIR] [--out FILE]</c>: trains the reply reader on the corpus's train split, chooses its
+/// <c>reader train [--invites] [--corpus DIR] [--out FILE]</c>: trains the reply (or invite) reader on the corpus's train split, chooses its
 /// settings and thresholds on dev, and writes the model file (checked in at api/OutlookFollowUp.Reader/Model).
-/// <c>reader score [--split dev|heldout|rules] [--corpus DIR]</c>: the product's readings against the labels, per class.
+/// <c>reader score [--invites] [--split dev|heldout] [--rules] [--corpus DIR]</c>: the product's readings against the labels, per class.
 /// </summary>
 public static class ReaderCommand
 {
-    private const string Usage = "usage: reader train [--corpus DIR] [--out FILE] | reader score [--split dev|heldout] [--rules] [--corpus DIR]";
+    private const string Usage = "usage: reader train [--invites] [--corpus DIR] [--out FILE] | reader score [--invites] [--split dev|heldout] [--rules] [--corpus DIR]";
 
     public static bool Handles(string[] args) => args.Length > 0 && args[0] == "reader";
 
@@ -23,6 +23,7 @@ public static class ReaderCommand
         string? corpus = null, output = null;
         var split = "dev";
         var rules = false;
+        var invites = false;
         for (var i = 2; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -32,6 +33,7 @@ public static class ReaderCommand
                 case "--out" when value is not null && args[1] == "train": output = value; i++; break;
                 case "--split" when value is "dev" or "heldout" or "train" && args[1] == "score": split = value; i++; break;
                 case "--rules" when args[1] == "score": rules = true; break;
+                case "--invites": invites = true; break;
                 default:
                     stderr.WriteLine(Usage);
                     return PlanCommand.BadInput;
@@ -45,10 +47,18 @@ public static class ReaderCommand
         }
         if (args[1] == "train")
         {
-            var model = Training.TrainReplies(corpus, stderr);
-            output ??= Path.Combine(Path.GetDirectoryName(corpus.TrimEnd('/'))!, "..", "api", "OutlookFollowUp.Reader", "Model", "replies.json");
+            var model = invites ? Training.TrainInvites(corpus, stderr) : Training.TrainReplies(corpus, stderr);
+            output ??= Path.Combine(Path.GetDirectoryName(corpus.TrimEnd('/'))!, "..", "api", "OutlookFollowUp.Reader", "Model", model.Kind + ".json");
             File.WriteAllText(output, model.ToJson() + "\n");
             stdout.WriteLine($"wrote {Path.GetFullPath(output)} ({model.Examples.Count} examples, corpus {model.CorpusHash[..12]})");
+            return 0;
+        }
+        if (invites)
+        {
+            var both = rules ? null : new MailReader(ReaderModel.Embedded("replies"), ReaderModel.Embedded("invites"));
+            stdout.Write(Scoring.ReportInvites($"interview detection, {(rules ? "the rules alone" : "the rules and the reader")}, on {split}",
+                Scoring.DetectAll(Corpus.Invites(corpus, split), both)));
+            if (split == "train") stdout.WriteLine("  (train is what the reader learned from: this figure is no estimate)");
             return 0;
         }
         var items = Corpus.Replies(corpus, split);

@@ -14,6 +14,16 @@ public interface IMailReader
     /// <param name="text">The message as <see cref="Text.ForReading"/> gives it: subject and fresh text, quotes removed.</param>
     /// <param name="cancellationToken">The plan's: reading is the costly part of a plan.</param>
     MailReading? ReadReply(string? messageId, string text, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether a calendar event is the user's job interview: label "interview" (confident: act on it; not: "maybe",
+    /// ask) or "not"; null when this reader does not read invites.
+    /// </summary>
+    /// <param name="eventId">The event's id.</param>
+    /// <param name="text">The invite as <see cref="InterviewDetector.ForReading"/> gives it.</param>
+    /// <param name="signals">The rules' verdict and evidence, names from <see cref="InterviewDetector.Signals"/>.</param>
+    /// <param name="cancellationToken">The plan's.</param>
+    MailReading? ReadInvite(string? eventId, string text, IReadOnlyList<string> signals, CancellationToken cancellationToken = default) => null;
 }
 
 /// <summary>

@@ -8,42 +8,116 @@ namespace OutlookFollowUp.Engine;
 /// </summary>
 public static partial class InterviewDetector
 {
-    public static Detection Detect(GraphEvent e, UserProfile user, bool? userSays = null)
+    /// <summary>
+    /// The evidence the rules weigh, as names a learned reader takes as features beside the text (the rules' own
+    /// verdict is one of them, so a model learns how far each is to be trusted).
+    /// </summary>
+    public static readonly string[] Signals =
+    [
+        "rules:interview", "rules:maybe", "rules:not", "strong-in-subject", "strong", "weak", "service", "external-organizer",
+        "external-people", "free-mail-organizer", "user-organizes", "look-alike", "interviewer-side",
+    ];
+
+    /// <summary>
+    /// R0. The user's word, the product's own reminders, cancelled, all-day and declined events are decided by rule;
+    /// the rest by the rules and, when the host gives one, the learned reader together: an event with any evidence is
+    /// read by the model, which takes the rules' verdict and evidence as features and decides interview, maybe or not
+    /// with thresholds chosen on dev. An internal meeting with no evidence at all is never read (the cost of a sweep).
+    /// </summary>
+    public static Detection Detect(GraphEvent e, UserProfile user, bool? userSays = null, IMailReader? reader = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (rules, signals, read) = Evidence(e, user, userSays);
+        if (reader is null || !read) return rules;
+        if (reader.ReadInvite(e.Id, ForReading(e), signals, cancellationToken) is not { } reading) return rules;
+        // The model may promote and demote, but what the rules see as an interview it never drops below "maybe": a
+        // missed interview costs the user the whole follow-up, a question costs one tap.
+        var verdict = reading.Label == "interview"
+            ? reading.Confident ? DetectionVerdict.Interview : DetectionVerdict.Maybe
+            : rules.Verdict == DetectionVerdict.NotInterview ? DetectionVerdict.NotInterview : DetectionVerdict.Maybe;
+        var said = verdict switch
+        {
+            DetectionVerdict.Interview => "an interview",
+            DetectionVerdict.Maybe => "maybe an interview",
+            _ => "not an interview",
+        };
+        return new(verdict, [.. rules.Reasons, $"R0: the reader reads it as {said} (p {reading.Probability:F2}; {reading.Because})"])
+        {
+            Probability = reading.Label == "interview" ? reading.Probability : Math.Round(1 - reading.Probability, 3),
+        };
+    }
+
+    /// <summary>
+    /// The rules' verdict, the evidence they weighed (names from <see cref="Signals"/>, the verdict first), and whether
+    /// a learned reader is to read the event: not when a rule decides outright (the user's word, the product's own
+    /// reminder, cancelled, all-day, declined) nor when there is no evidence at all. Training uses the same.
+    /// </summary>
+    public static (Detection Rules, IReadOnlyList<string> Signals, bool ReaderReads) Evidence(GraphEvent e, UserProfile user, bool? userSays = null)
     {
         if (userSays is bool says)
-            return new(says ? DetectionVerdict.Interview : DetectionVerdict.NotInterview,
-                [says ? "R0: you marked this as an interview" : "R0: you marked this as not an interview"]);
+            return (new(says ? DetectionVerdict.Interview : DetectionVerdict.NotInterview,
+                [says ? "R0: you marked this as an interview" : "R0: you marked this as not an interview"]), [], false);
         if (StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null)
-            return Not("R0: a reminder OutlookFollowUp created");
-        if (e.IsCancelled == true) return Not("R0: the event is cancelled");
-        if (e.IsAllDay == true) return Not("R0: an all-day event is not an interview slot");
+            return (Not("R0: a reminder OutlookFollowUp created"), [], false);
+        if (e.IsCancelled == true) return (Not("R0: the event is cancelled"), [], false);
+        if (e.IsAllDay == true) return (Not("R0: an all-day event is not an interview slot"), [], false);
         if (string.Equals(e.ResponseStatus?.Response, "declined", StringComparison.OrdinalIgnoreCase)
             || e.Attendees?.Any(a => People.SameAddress(a.EmailAddress?.Address, user.Address)
                                      && string.Equals(a.Status?.Response, "declined", StringComparison.OrdinalIgnoreCase)) == true)
-            return Not("R0: you declined it");
+            return (Not("R0: you declined it"), [], false);
+        var signals = new List<string>();
+        var rules = ByRules(e, user, signals);
+        var any = signals.Count > 0;
+        signals.Insert(0, rules.Verdict switch
+        {
+            DetectionVerdict.Interview => "rules:interview",
+            DetectionVerdict.Maybe => "rules:maybe",
+            _ => "rules:not",
+        });
+        return (rules, signals, any);
+    }
 
+    /// <summary>The text of an invite as a learned reader reads it: its subject and the body's first lines.</summary>
+    public static string ForReading(GraphEvent e) => Text.ForReading(e.Subject, Text.Plain(e.Body, e.BodyPreview));
+
+    private static Detection ByRules(GraphEvent e, UserProfile user, List<string> signals)
+    {
         var subject = Text.ForMatching(Text.Subject(e.Subject));
         var text = subject + "\n" + Text.ForMatching(Text.Plain(e.Body, e.BodyPreview));
         var organizer = e.Organizer?.EmailAddress?.Address;
         var userOrganizes = e.IsOrganizer == true || People.SameAddress(organizer, user.Address);
 
-        if (NotAJobInterview().Match(text) is { Success: true } lookAlike)
-            return Not($"R0: \"{lookAlike.Value.Trim()}\" is not a job interview of yours");
+        var lookAlike = NotAJobInterview().Match(text);
         var strong = StrongVocabulary().Match(text);
         var weak = WeakVocabulary().Match(text);
         var service = RecruitingService(e, text, user);
         var externalOrganizer = !userOrganizes && organizer is not null && IsExternal(organizer, user.Address)
                                 && (!People.IsRobot(organizer) || People.IsRecruitingMailbox(organizer));
+        var strongInSubject = StrongVocabulary().IsMatch(subject);
         // A company inviting the user is strong evidence; a personal address (a friend, a club) is not, unless the
         // subject itself names an interview.
-        var external = externalOrganizer && (!People.IsFreeMail(organizer) || StrongVocabulary().IsMatch(subject));
-        // "Debrief", "loop", "candidate:" mean the user interviews someone, unless an outside company sent it.
-        if (!externalOrganizer && service is null && InterviewerSide().Match(subject) is { Success: true } panel)
-            return Not($"R0: \"{panel.Value.Trim()}\": you are on the interviewing side");
+        var external = externalOrganizer && (!People.IsFreeMail(organizer) || strongInSubject);
+        var panel = InterviewerSide().Match(subject);
         var externalPeople = (e.Attendees ?? [])
             .Where(a => !People.IsRoom(a) && !People.SameAddress(a.EmailAddress?.Address, user.Address))
             .Any(a => IsExternal(a.EmailAddress?.Address, user.Address) && !People.IsRobot(a.EmailAddress?.Address)
                       && !People.IsFreeMail(a.EmailAddress?.Address));
+        if (strongInSubject) signals.Add("strong-in-subject");
+        if (strong.Success) signals.Add("strong");
+        if (weak.Success) signals.Add("weak");
+        if (service is not null) signals.Add("service");
+        if (externalOrganizer) signals.Add("external-organizer");
+        if (externalPeople) signals.Add("external-people");
+        if (externalOrganizer && People.IsFreeMail(organizer)) signals.Add("free-mail-organizer");
+        if (userOrganizes) signals.Add("user-organizes");
+        if (lookAlike.Success) signals.Add("look-alike");
+        if (panel.Success) signals.Add("interviewer-side");
+
+        if (lookAlike.Success)
+            return Not($"R0: \"{lookAlike.Value.Trim()}\" is not a job interview of yours");
+        // "Debrief", "loop", "candidate:" mean the user interviews someone, unless an outside company sent it.
+        if (!externalOrganizer && service is null && panel.Success)
+            return Not($"R0: \"{panel.Value.Trim()}\": you are on the interviewing side");
 
         if (userOrganizes)
             return strong.Success

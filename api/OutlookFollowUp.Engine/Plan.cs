@@ -115,7 +115,11 @@ public sealed record ProcessSummary
 /// <summary>"Did Northwind turn you down?": one question about one message, answered with a correction.</summary>
 public sealed record ReadingQuestion(string? MessageId, ReplyClass Class, double Probability, string Text);
 
-public sealed record Detection(DetectionVerdict Verdict, IReadOnlyList<string> Reasons);
+public sealed record Detection(DetectionVerdict Verdict, IReadOnlyList<string> Reasons)
+{
+    /// <summary>The learned reader's probability that this is the user's interview; null when the rules decided alone.</summary>
+    public double? Probability { get; init; }
+}
 
 /// <summary>The date the employer said they would decide by, and where it was read.</summary>
 public sealed record DecisionDate(DateOnly Date, string Source, string? Phrase);

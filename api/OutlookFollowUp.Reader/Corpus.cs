@@ -11,6 +11,16 @@ public sealed record CorpusItem(string Id, string Label, string Kind, string Lan
     public string Text => Engine.Text.ForReading(Subject, Body);
 }
 
+/// <summary>An invite of the corpus: the item, the event it stands for, and whose mailbox it is in.</summary>
+public sealed record InviteItem(CorpusItem Item, Engine.GraphEvent Event, Engine.UserProfile User)
+{
+    public string Id => Item.Id;
+    public string Label => Item.Label;
+    public string Text => Engine.InterviewDetector.ForReading(Event);
+    public IReadOnlyList<string> Signals => Engine.InterviewDetector.Evidence(Event, User).Signals;
+    public bool ReaderReads => Engine.InterviewDetector.Evidence(Event, User).ReaderReads;
+}
+
 /// <summary>The published corpus: replies and invites, split train/dev by source, and the held-out set.</summary>
 public static class Corpus
 {
@@ -27,6 +37,48 @@ public static class Corpus
     public static List<CorpusItem> Replies(string corpusRoot, string split) => split == "heldout"
         ? Load(corpusRoot, "heldout", "replies")
         : Load(corpusRoot, "published", "replies").Where(i => Split(i.SourceKey) == split).ToList();
+
+    /// <summary>The published invites of a split (or the held-out ones), each with the event and mailbox owner it stands for.</summary>
+    public static List<InviteItem> Invites(string corpusRoot, string split)
+    {
+        var files = split == "heldout"
+            ? Directory.GetFiles(Path.Combine(corpusRoot, "heldout"), "invites*.jsonl")
+            : Directory.GetFiles(Path.Combine(corpusRoot, "published"), "invites*.jsonl");
+        return files.Order(StringComparer.Ordinal).SelectMany(File.ReadLines).Where(l => l.Trim().Length > 0)
+            .Select(l => (Item: Parse(l), Line: l)).Where(x => split == "heldout" || Split(x.Item.SourceKey) == split)
+            .Select(x => InviteOf(x.Item, JsonDocument.Parse(x.Line).RootElement)).ToList();
+    }
+
+    /// <summary>An invite of the corpus as the calendar event a mailbox would hold (the organizer, attendees, flags it records).</summary>
+    public static InviteItem InviteOf(CorpusItem item, JsonElement e)
+    {
+        string S(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        bool Flag(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+        var userAddress = S("user") is { Length: > 0 } u ? u : "sam.lee@outlook.com";
+        Engine.Recipient? organizer = e.TryGetProperty("organizer", out var o) && o.ValueKind == JsonValueKind.Array && o.GetArrayLength() == 2
+            ? new Engine.Recipient(new Engine.EmailAddress(o[0].GetString(), o[1].GetString()))
+            : null;
+        var attendees = e.TryGetProperty("attendees", out var a) && a.ValueKind == JsonValueKind.Array
+            ? a.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.Array && x.GetArrayLength() == 2)
+                .Select(x => new Engine.Attendee("required", new Engine.ResponseStatus("accepted", null), new Engine.EmailAddress(x[0].GetString(), x[1].GetString())))
+                .ToList()
+            : [];
+        var ev = new Engine.GraphEvent
+        {
+            Id = item.Id,
+            Subject = item.Subject,
+            Body = new Engine.ItemBody("html", item.Body),
+            Start = new Engine.DateTimeTimeZone("2026-03-10T10:00:00.0000000", "UTC"),
+            End = new Engine.DateTimeTimeZone("2026-03-10T11:00:00.0000000", "UTC"),
+            Organizer = organizer,
+            Attendees = attendees,
+            IsOrganizer = Flag("isOrganizer"),
+            IsAllDay = Flag("isAllDay"),
+            IsCancelled = Flag("isCancelled"),
+            ResponseStatus = new Engine.ResponseStatus(S("response") is { Length: > 0 } r ? r : "accepted", null),
+        };
+        return new InviteItem(item, ev, new Engine.UserProfile { Address = userAddress, DisplayName = "Sam Lee", TimeZone = "UTC" });
+    }
 
     private static CorpusItem Parse(string line)
     {

@@ -53,6 +53,23 @@ public static class Features
         return result;
     }
 
+    /// <summary>An invite's features: the text's three vectors as for a reply, then the detection rules' signals.</summary>
+    public static int InviteLength => 3 * D + InterviewDetector.Signals.Length;
+
+    /// <summary>
+    /// A text's features (as <see cref="For"/> gives them) with the rules' signals in place of the reply rule, each
+    /// present signal at <paramref name="weight"/> (chosen on dev: how loud the rules speak beside the text).
+    /// </summary>
+    public static float[] WithSignals(float[] replyFeatures, IReadOnlyList<string> signals, double weight)
+    {
+        var w = (float)(weight / Head.Scale);
+        var f = new float[InviteLength];
+        Array.Copy(replyFeatures, f, 3 * D);
+        foreach (var s in signals)
+            if (Array.IndexOf(InterviewDetector.Signals, s) is var k and >= 0) f[3 * D + k] = w;
+        return f;
+    }
+
     /// <summary>The whole text's unit vector inside a feature vector (for nearest examples and corrections).</summary>
     public static float[] Whole(float[] features) => features.Take(D).Select(x => x / Third).ToArray();
 }

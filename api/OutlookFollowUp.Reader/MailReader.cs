@@ -16,6 +16,7 @@ public sealed record Correction(string MessageId, string Label, float[] Vector);
 public sealed class MailReader : IMailReader
 {
     private readonly ReaderModel _model;
+    private readonly ReaderModel? _invites;
     private readonly IReadOnlyList<Correction> _corrections;
     private readonly ConcurrentDictionary<string, float[]> _vectors;
     private readonly ConcurrentDictionary<string, string> _textOf;
@@ -26,21 +27,48 @@ public sealed class MailReader : IMailReader
     /// <summary>A correction this close (cosine) to a new message decides its reading: the same template, reworded at most.</summary>
     public const double CorrectionSimilarity = 0.9;
 
-    public MailReader(ReaderModel model) : this(model, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>()) { }
+    public MailReader(ReaderModel model, ReaderModel? invites = null)
+        : this(model, invites, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>()) { }
 
-    private MailReader(ReaderModel model, IReadOnlyList<Correction> corrections, ConcurrentDictionary<string, float[]> vectors,
+    private MailReader(ReaderModel model, ReaderModel? invites, IReadOnlyList<Correction> corrections, ConcurrentDictionary<string, float[]> vectors,
         ConcurrentDictionary<string, string> textOf)
     {
         _model = model;
+        _invites = invites;
         _corrections = corrections;
         _vectors = vectors;
         _textOf = textOf;
     }
 
     /// <summary>The same reader, with one user's corrections as neighbours (the cache is shared).</summary>
-    public MailReader WithCorrections(IReadOnlyList<Correction> corrections) => new(_model, corrections, _vectors, _textOf);
+    public MailReader WithCorrections(IReadOnlyList<Correction> corrections) => new(_model, _invites, corrections, _vectors, _textOf);
 
     public ReaderModel Model => _model;
+
+    /// <summary>The invite reader's model, when it was given one.</summary>
+    public ReaderModel? Invites => _invites;
+
+    public MailReading? ReadInvite(string? eventId, string text, IReadOnlyList<string> signals, CancellationToken cancellationToken = default)
+    {
+        if (_invites is null || text.Length == 0) return null;
+        return ReadInvite(Features.WithSignals(Vector(null, text, cancellationToken), signals, _invites.SignalWeight));
+    }
+
+    /// <summary>
+    /// An invite's reading: an interview from the model's acting threshold on, a "maybe" (not confident) from its
+    /// asking threshold, otherwise not; the probability is the label's.
+    /// </summary>
+    public MailReading ReadInvite(float[] features)
+    {
+        var model = _invites ?? throw new InvalidOperationException("this reader has no invite model");
+        var p = model.Head.Probabilities(features)[Array.IndexOf(model.Labels, "interview")];
+        var whole = Features.Whole(features);
+        var because = "nearest examples: " + string.Join(", ", model.Examples.Select(e => (e, Similarity: Dot(e.Values, whole)))
+            .OrderByDescending(x => x.Similarity).Take(3).Select(x => $"{x.e.Id} ({x.e.Label}, {x.Similarity:F2})"));
+        if (p >= model.Act["interview"]) return new MailReading("interview", Math.Round(p, 3), because, true);
+        if (p >= model.Ask["interview"]) return new MailReading("interview", Math.Round(p, 3), because, false);
+        return new MailReading("not", Math.Round(1 - p, 3), because, true);
+    }
 
     public MailReading? ReadReply(string? messageId, string text, CancellationToken cancellationToken = default)
     {

@@ -24,6 +24,8 @@ public sealed class ReaderModel
     /// <summary>From this probability on (and below <see cref="Act"/>), the product asks the user (chosen on dev).</summary>
     public required Dictionary<string, double> Ask { get; init; }
     public required List<Example> Examples { get; init; }
+    /// <summary>The invite reader's weight of each rule signal beside the text's vectors (chosen on dev); unused by replies.</summary>
+    public double SignalWeight { get; init; }
 
     /// <summary>A training item: its corpus id, label and vector (int16, scaled by 32767, base64).</summary>
     public sealed record Example(string Id, string Label, string Vector)

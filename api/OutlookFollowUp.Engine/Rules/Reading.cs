@@ -49,7 +49,7 @@ internal sealed partial class PlanBuilder
         var start = Sane(UserCalendar.ParseGraphDateTime(e.Start, name + " start"), name + " start");
         var end = Sane(UserCalendar.ParseGraphDateTime(e.End, name + " end"), name + " end");
         if (end < start) throw new PlanInputException($"{name} ends before it starts");
-        return new Interview(e, start, end, InterviewDetector.Detect(e, _user));
+        return new Interview(e, start, end, InterviewDetector.Detect(e, _user, null, _reader, _cancel));
     }
 
     private Mail ReadMessage(GraphMessage m, int index)
