@@ -67,6 +67,11 @@ public sealed class MailRecord
     public DateTime AtUtc { get; set; }
     /// <summary>The message's headers as the engine reads them (its GraphMessage, without text).</summary>
     public required string Json { get; set; }
+    /// <summary>
+    /// The mail reader's features of the message (a hash of the text they came from, then 16-bit components): a
+    /// message is encoded once, whatever the instance or restart. Numbers only, never the text.
+    /// </summary>
+    public byte[]? Reading { get; set; }
 }
 
 /// <summary>One hiring process: what the user told us about it, and where it stands.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using OutlookFollowUp.Engine;
@@ -7,6 +8,9 @@ namespace OutlookFollowUp.Reader;
 
 /// <summary>A user's correction of a reading: the message's id, the label the user gave, and the message's vector (never its text).</summary>
 public sealed record Correction(string MessageId, string Label, float[] Vector);
+
+/// <summary>A message's features as the reader computed them, with the hash of the text they were computed from (never the text).</summary>
+public sealed record StoredReading(string TextKey, float[] Features);
 
 /// <summary>
 /// Reads employer mail with the embedded sentence model and the trained head; a user's corrections are nearest
@@ -20,6 +24,9 @@ public sealed class MailReader : IMailReader
     private readonly IReadOnlyList<Correction> _corrections;
     private readonly ConcurrentDictionary<string, float[]> _vectors;
     private readonly ConcurrentDictionary<string, string> _textOf;
+    private readonly IReadOnlyDictionary<string, StoredReading> _stored;
+    private readonly ConcurrentDictionary<string, StoredReading> _new = new(StringComparer.Ordinal);
+    private readonly StrongBox<long> _encodedMessages;
 
     /// <summary>How many messages' vectors are kept in memory (1.5 KB each); past it the cache starts over.</summary>
     public const int MaxCachedVectors = 20_000;
@@ -28,11 +35,13 @@ public sealed class MailReader : IMailReader
     public const double CorrectionSimilarity = 0.9;
 
     public MailReader(ReaderModel model, ReaderModel? invites = null)
-        : this(model, invites, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>()) { }
+        : this(model, invites, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>(), new Dictionary<string, StoredReading>(), new StrongBox<long>()) { }
 
     private MailReader(ReaderModel model, ReaderModel? invites, IReadOnlyList<Correction> corrections, ConcurrentDictionary<string, float[]> vectors,
-        ConcurrentDictionary<string, string> textOf)
+        ConcurrentDictionary<string, string> textOf, IReadOnlyDictionary<string, StoredReading> stored, StrongBox<long> encodedMessages)
     {
+        _stored = stored;
+        _encodedMessages = encodedMessages;
         _model = model;
         _invites = invites;
         _corrections = corrections;
@@ -41,7 +50,21 @@ public sealed class MailReader : IMailReader
     }
 
     /// <summary>The same reader, with one user's corrections as neighbours (the cache is shared).</summary>
-    public MailReader WithCorrections(IReadOnlyList<Correction> corrections) => new(_model, _invites, corrections, _vectors, _textOf);
+    public MailReader WithCorrections(IReadOnlyList<Correction> corrections) => new(_model, _invites, corrections, _vectors, _textOf, _stored, _encodedMessages);
+
+    /// <summary>
+    /// The same reader for one user's plan: their corrections as neighbours, and the features stored for their messages
+    /// (by message id), so that a message read on another instance or before a restart is not encoded again. What
+    /// this reader encodes for a message id is in <see cref="NewReadings"/>, for the host to store.
+    /// </summary>
+    public MailReader ForUser(IReadOnlyList<Correction> corrections, IReadOnlyDictionary<string, StoredReading> stored) =>
+        new(_model, _invites, corrections, _vectors, _textOf, stored, _encodedMessages);
+
+    /// <summary>How many messages (by id) this reader and those made from it have sent to the encoder.</summary>
+    public long EncodedMessages => Interlocked.Read(ref _encodedMessages.Value);
+
+    /// <summary>Messages this reader read whose features were not stored (or were stored for another text).</summary>
+    public IReadOnlyDictionary<string, StoredReading> NewReadings => _new;
 
     public ReaderModel Model => _model;
 
@@ -84,11 +107,18 @@ public sealed class MailReader : IMailReader
         {
             if (_textOf.Count >= MaxCachedVectors) _textOf.Clear();
             _textOf[messageId] = key;
+            if (_stored.TryGetValue(messageId, out var stored) && stored.TextKey == key && stored.Features.Length == Features.Length)
+                return stored.Features;
         }
-        if (_vectors.TryGetValue(key, out var v)) return v;
-        v = Features.For([text], cancellationToken)[0];
-        if (_vectors.Count >= MaxCachedVectors) _vectors.Clear();
-        _vectors[key] = v;
+        if (!_vectors.TryGetValue(key, out var v))
+        {
+            // At the precision it is stored with, so a message reads the same whether encoded now or stored before.
+            v = ReaderModel.DequantizeBytes(ReaderModel.QuantizeBytes(Features.For([text], cancellationToken)[0]));
+            if (messageId is not null) Interlocked.Increment(ref _encodedMessages.Value);
+            if (_vectors.Count >= MaxCachedVectors) _vectors.Clear();
+            _vectors[key] = v;
+        }
+        if (messageId is not null) _new[messageId] = new StoredReading(key, v);
         return v;
     }
 
@@ -109,6 +139,15 @@ public sealed class MailReader : IMailReader
     /// <summary>The whole text's vector of a message this process has read, by its id (a correction keeps it).</summary>
     public float[]? KnownVector(string messageId) =>
         _textOf.TryGetValue(messageId, out var key) && _vectors.TryGetValue(key, out var v) ? Features.Whole(v) : null;
+
+    /// <summary>A stored reading as bytes (16-bit components, as corrections keep vectors) and back.</summary>
+    public static byte[] ToBytes(StoredReading reading) =>
+        [.. System.Text.Encoding.ASCII.GetBytes(reading.TextKey), .. ReaderModel.QuantizeBytes(reading.Features)];
+
+    public static StoredReading? FromBytes(byte[]? bytes) =>
+        bytes is { Length: > 32 } && (bytes.Length - 32) % 2 == 0
+            ? new StoredReading(System.Text.Encoding.ASCII.GetString(bytes, 0, 32), ReaderModel.DequantizeBytes(bytes[32..]))
+            : null;
 
     /// <summary>The reading of a vector: the head's label and probability, or a close correction's.</summary>
     public MailReading Read(float[] vector)

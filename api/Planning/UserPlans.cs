@@ -396,9 +396,10 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         var said = new Dictionary<string, ReplyClass>(StringComparer.Ordinal);
         foreach (var c in corrections)
             if (ReplyClassifier.ClassOf(c.Class) is { } cls) said.TryAdd(c.MessageId, cls);
-        var reader = reading.Reader?.WithCorrections(corrections
+        var reader = reading.Reader is null ? null : reading.Reader.ForUser(corrections
             .Where(c => c.Vector is { Length: > 0 } && ReplyClassifier.ClassOf(c.Class) is not null)
-            .Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList());
+            .Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList(),
+            await StoredReadingsAsync(user, mail, cancellationToken));
         var graphEvents = events.Select(e => Read<GraphEvent>(e.Json)).Where(e => e is not null).Select(e => e!).ToList();
         var ours = graphEvents.Where(e => StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null).ToList();
         var result = new List<PlannedProcess>();
@@ -433,7 +434,38 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
                 // One unreadable event must not stop the user's other processes; the process keeps its last summary.
             }
         }
+        if (reader is not null) await StoreReadingsAsync(user, reader.NewReadings, cancellationToken);
         return result;
+    }
+
+    /// <summary>The reader's features stored for these messages (read before, here or on another instance).</summary>
+    private async Task<IReadOnlyDictionary<string, StoredReading>> StoredReadingsAsync(UserRecord user, IReadOnlyList<GraphMessage> mail,
+        CancellationToken cancellationToken)
+    {
+        var ids = mail.Where(m => m.Id is not null && m.IsDraft != true).Select(m => m.Id!).Distinct().ToList();
+        if (ids.Count == 0) return new Dictionary<string, StoredReading>();
+        var rows = await db.Mail.AsNoTracking().Where(m => m.UserId == user.Id && m.Reading != null && ids.Contains(m.MessageId))
+            .Select(m => new { m.MessageId, m.Reading }).ToListAsync(cancellationToken);
+        var stored = new Dictionary<string, StoredReading>(StringComparer.Ordinal);
+        foreach (var r in rows)
+            if (MailReader.FromBytes(r.Reading) is { } s) stored[r.MessageId] = s;
+        return stored;
+    }
+
+    /// <summary>
+    /// Keeps what the reader encoded, by message id, on the message's index row (none: nothing to keep it on; the
+    /// process's cache still has it). A statement per message, and each message is encoded once.
+    /// </summary>
+    private async Task StoreReadingsAsync(UserRecord user, IReadOnlyDictionary<string, StoredReading> readings, CancellationToken cancellationToken)
+    {
+        foreach (var (id, r) in readings)
+        {
+            var bytes = MailReader.ToBytes(r);
+            await db.Mail.Where(m => m.UserId == user.Id && m.MessageId == id)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.Reading, bytes), cancellationToken);
+            if (db.Mail.Local.FirstOrDefault(m => m.UserId == user.Id && m.MessageId == id) is { } tracked)
+                db.Entry(tracked).Property(m => m.Reading).OriginalValue = tracked.Reading = bytes;
+        }
     }
 
     /// <summary>
@@ -443,6 +475,9 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     public async Task CorrectAsync(UserRecord user, string messageId, ReplyClass said, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var vector = reading.Reader?.KnownVector(messageId);
+        if (vector is null && await db.Mail.AsNoTracking().Where(m => m.UserId == user.Id && m.MessageId == messageId)
+                .Select(m => m.Reading).FirstOrDefaultAsync(cancellationToken) is { } stored && MailReader.FromBytes(stored) is { } read)
+            vector = Features.Whole(read.Features);
         var record = await db.Corrections.FirstOrDefaultAsync(c => c.UserId == user.Id && c.MessageId == messageId, cancellationToken);
         if (record is null)
         {

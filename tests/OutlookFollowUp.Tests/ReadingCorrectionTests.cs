@@ -93,4 +93,68 @@ public class ReadingCorrectionTests
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(database + suffix);
         }
     }
+
+    [Fact]
+    public async Task AMessageIsEncodedOnceAndItsReadingSurvivesARestartAsNumbersOnly()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-24T18:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        var recruiter = Person("Maya Patel", "maya.patel@contoso.com");
+        var invite = server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T10:00:00",
+            "Pacific Standard Time", recruiter, Person("Sam Ortiz", "sam.ortiz@contoso.com")))!;
+        var reply = server.Sandbox.Deliver(Jordan, new JsonObject
+        {
+            ["subject"] = "Following up",
+            ["from"] = recruiter.DeepClone(),
+            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
+            ["receivedDateTime"] = "2026-11-23T17:00:00Z",
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thanks for coming in. We decided to keep looking for someone with more platform experience." },
+        })!;
+        var messageId = (string)reply["id"]!;
+        var database = Path.Combine(Path.GetTempPath(), $"ofu-readings-{Guid.NewGuid():N}.db");
+        var settings = new Dictionary<string, string?> { ["Database:ConnectionString"] = "Data Source=" + database };
+        var planPath = $"/api/events/{(string)invite["id"]!}/plan";
+        try
+        {
+            string firstReading;
+            await using (var service = new ServiceFactory(server.BaseUrl + "/v1.0", settings).WithClock(clock))
+            {
+                var view = JsonNode.Parse(await service.ClientFor(Jordan).GetStringAsync(planPath))!;
+                firstReading = view["plan"]!["process"]!["lastReply"]!.ToJsonString();
+                var reader = service.Services.GetRequiredService<Api.Reading.Reading>().Reader!;
+                Assert.Equal(1, reader.EncodedMessages);
+                // Opened again: read from the process's cache, not encoded again.
+                await service.ClientFor(Jordan).GetStringAsync(planPath);
+                Assert.Equal(1, reader.EncodedMessages);
+
+                await using var scope = service.Services.CreateAsyncScope();
+                var row = await scope.ServiceProvider.GetRequiredService<AppDb>().Mail.SingleAsync(m => m.MessageId == messageId);
+                // A hash of the text, then the features at 16 bits each: numbers only, nothing of the text.
+                Assert.Equal(32 + 2 * OutlookFollowUp.Reader.Features.Length, row.Reading!.Length);
+                Assert.DoesNotContain("platform", System.Text.Encoding.Latin1.GetString(row.Reading), StringComparison.OrdinalIgnoreCase);
+            }
+
+            // A restart (or another instance): the stored features are read; the message is not encoded again, reads the
+            // same, and a correction still keeps its vector.
+            await using (var again = new ServiceFactory(server.BaseUrl + "/v1.0", settings).WithClock(clock))
+            {
+                var client = again.ClientFor(Jordan);
+                var view = JsonNode.Parse(await client.GetStringAsync(planPath))!;
+                Assert.Equal(firstReading, view["plan"]!["process"]!["lastReply"]!.ToJsonString());
+                Assert.Equal(0, again.Services.GetRequiredService<Api.Reading.Reading>().Reader!.EncodedMessages);
+                var key = (string)view["processKey"]!;
+                var answered = await client.PutAsJsonAsync($"/api/processes/{Uri.EscapeDataString(key)}/replies/{Uri.EscapeDataString(messageId)}", new { @class = "rejection" });
+                Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+                await using var scope = again.Services.CreateAsyncScope();
+                var correction = await scope.ServiceProvider.GetRequiredService<AppDb>().Corrections.SingleAsync();
+                Assert.Equal(2 * OutlookFollowUp.Reader.Encoder.Dimensions, correction.Vector!.Length);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(database + suffix);
+        }
+    }
 }

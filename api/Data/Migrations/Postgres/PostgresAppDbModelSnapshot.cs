@@ -145,6 +145,9 @@ namespace OutlookFollowUp.Api.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<byte[]>("Reading")
+                        .HasColumnType("bytea");
+
                     b.HasKey("UserId", "MessageId");
 
                     b.HasIndex("UserId", "AtUtc");

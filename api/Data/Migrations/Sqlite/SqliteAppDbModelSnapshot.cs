@@ -136,6 +136,9 @@ namespace OutlookFollowUp.Api.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("Reading")
+                        .HasColumnType("BLOB");
+
                     b.HasKey("UserId", "MessageId");
 
                     b.HasIndex("UserId", "AtUtc");
