@@ -27,6 +27,7 @@ public sealed class MailReader : IMailReader
     private readonly IReadOnlyDictionary<string, StoredReading> _stored;
     private readonly ConcurrentDictionary<string, StoredReading> _new = new(StringComparer.Ordinal);
     private readonly StrongBox<long> _encodedMessages;
+    private IReadOnlyList<Correction> _inviteCorrections = [];
 
     /// <summary>How many messages' vectors are kept in memory (1.5 KB each); past it the cache starts over.</summary>
     public const int MaxCachedVectors = 20_000;
@@ -57,8 +58,15 @@ public sealed class MailReader : IMailReader
     /// (by message id), so that a message read on another instance or before a restart is not encoded again. What
     /// this reader encodes for a message id is in <see cref="NewReadings"/>, for the host to store.
     /// </summary>
-    public MailReader ForUser(IReadOnlyList<Correction> corrections, IReadOnlyDictionary<string, StoredReading> stored) =>
-        new(_model, _invites, corrections, _vectors, _textOf, stored, _encodedMessages);
+    public MailReader ForUser(IReadOnlyList<Correction> corrections, IReadOnlyDictionary<string, StoredReading> stored,
+        IReadOnlyList<Correction>? inviteCorrections = null) =>
+        new(_model, _invites, corrections, _vectors, _textOf, stored, _encodedMessages) { _inviteCorrections = inviteCorrections ?? [] };
+
+    /// <summary>The labels a user's word gives an invite's correction ("this is an interview", "not an interview").</summary>
+    public const string InterviewLabel = "interview", NotInterviewLabel = "not-interview";
+
+    /// <summary>The whole text's vector of an invite (what an invite's correction keeps), encoded once.</summary>
+    public float[] InviteVector(string text, CancellationToken cancellationToken = default) => Features.Whole(Vector(null, text, cancellationToken));
 
     /// <summary>How many messages (by id) this reader and those made from it have sent to the encoder.</summary>
     public long EncodedMessages => Interlocked.Read(ref _encodedMessages.Value);
@@ -84,8 +92,14 @@ public sealed class MailReader : IMailReader
     public MailReading ReadInvite(float[] features)
     {
         var model = _invites ?? throw new InvalidOperationException("this reader has no invite model");
-        var p = model.Head.Probabilities(features)[Array.IndexOf(model.Labels, "interview")];
         var whole = Features.Whole(features);
+        // The user's word on an invite like this one (the same template, reworded at most) decides it.
+        var near = _inviteCorrections.Select(c => (c, Similarity: Dot(c.Vector, whole))).OrderByDescending(x => x.Similarity).FirstOrDefault();
+        if (near.c is { } said && near.Similarity >= CorrectionSimilarity)
+            return said.Label == InterviewLabel
+                ? new MailReading("interview", Math.Round(near.Similarity, 3), "like an invite you marked as an interview", true)
+                : new MailReading("not", Math.Round(near.Similarity, 3), "like an invite you marked as not an interview", true);
+        var p = model.Head.Probabilities(features)[Array.IndexOf(model.Labels, "interview")];
         var because = "nearest examples: " + string.Join(", ", model.Examples.Select(e => (e, Similarity: Dot(e.Values, whole)))
             .OrderByDescending(x => x.Similarity).Take(3).Select(x => $"{x.e.Id} ({x.e.Label}, {x.Similarity:F2})"));
         if (p >= model.Act["interview"]) return new MailReading("interview", Math.Round(p, 3), because, true);

@@ -85,6 +85,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         var stored = await db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, cancellationToken);
         var facts = await db.Processes.Where(p => p.UserId == user.Id).ToDictionaryAsync(p => p.Key, p => Facts(p), cancellationToken);
         var changed = false;
+        MailReader? inviteReader = null;
         foreach (var id in changes.RemovedEventIds)
             if (stored.Remove(id, out var gone)) { db.Events.Remove(gone); changed = true; }
         foreach (var e in changes.Events)
@@ -94,7 +95,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             // The product's own reminders are kept too: the plans read them to know a reminder exists.
             var verdict = StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null
                 ? DetectionVerdict.Interview
-                : InterviewDetector.Detect(e, profile, says, reading.Reader, cancellationToken).Verdict;
+                : InterviewDetector.Detect(e, profile, says, inviteReader ??= await InviteReaderAsync(user, cancellationToken), cancellationToken).Verdict;
             if (verdict == DetectionVerdict.NotInterview && says is null && !stored.ContainsKey(e.Id)) continue;
             if (verdict == DetectionVerdict.NotInterview && says is null && stored.Remove(e.Id, out var notNow))
             {
@@ -399,7 +400,9 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         var reader = reading.Reader is null ? null : reading.Reader.ForUser(corrections
             .Where(c => c.Vector is { Length: > 0 } && ReplyClassifier.ClassOf(c.Class) is not null)
             .Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList(),
-            await StoredReadingsAsync(user, mail, cancellationToken));
+            await StoredReadingsAsync(user, mail, cancellationToken),
+            corrections.Where(c => c.Vector is { Length: > 0 } && c.Class is MailReader.InterviewLabel or MailReader.NotInterviewLabel)
+                .Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList());
         var graphEvents = events.Select(e => Read<GraphEvent>(e.Json)).Where(e => e is not null).Select(e => e!).ToList();
         var ours = graphEvents.Where(e => StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null).ToList();
         var result = new List<PlannedProcess>();
@@ -438,6 +441,17 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         return result;
     }
 
+    /// <summary>The reader with the user's word on earlier invites as neighbours (null: no reader).</summary>
+    private async Task<MailReader?> InviteReaderAsync(UserRecord user, CancellationToken cancellationToken)
+    {
+        if (reading.Reader is null) return null;
+        var said = await db.Corrections.AsNoTracking()
+            .Where(c => c.UserId == user.Id && c.Vector != null && (c.Class == MailReader.InterviewLabel || c.Class == MailReader.NotInterviewLabel))
+            .OrderByDescending(c => c.CreatedUtc).Take(Reading.ReaderOptions.MaxCorrections).ToListAsync(cancellationToken);
+        return said.Count == 0 ? reading.Reader
+            : reading.Reader.ForUser([], new Dictionary<string, StoredReading>(), said.Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList());
+    }
+
     /// <summary>The reader's features stored for these messages (read before, here or on another instance).</summary>
     private async Task<IReadOnlyDictionary<string, StoredReading>> StoredReadingsAsync(UserRecord user, IReadOnlyList<GraphMessage> mail,
         CancellationToken cancellationToken)
@@ -466,6 +480,37 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             if (db.Mail.Local.FirstOrDefault(m => m.UserId == user.Id && m.MessageId == id) is { } tracked)
                 db.Entry(tracked).Property(m => m.Reading).OriginalValue = tracked.Reading = bytes;
         }
+    }
+
+    /// <summary>
+    /// Keeps the user's word on a process's invites ("this is an interview", "not an interview"; null takes it back)
+    /// as labelled data: per event, its id, the label and the invite's vector, never its text. Later invites like
+    /// them read the same way.
+    /// </summary>
+    public async Task LabelInvitesAsync(UserRecord user, IReadOnlyList<GraphEvent> events, bool? isInterview, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = events.Where(e => e.Id is not null).Select(e => e.Id!).Distinct().ToList();
+        var kept = await db.Corrections.Where(c => c.UserId == user.Id && ids.Contains(c.MessageId)
+            && (c.Class == MailReader.InterviewLabel || c.Class == MailReader.NotInterviewLabel)).ToDictionaryAsync(c => c.MessageId, cancellationToken);
+        foreach (var e in events.Where(e => e.Id is not null).DistinctBy(e => e.Id))
+        {
+            if (isInterview is not bool says)
+            {
+                if (kept.Remove(e.Id!, out var gone)) db.Corrections.Remove(gone);
+                continue;
+            }
+            var vector = reading.Reader?.InviteVector(InterviewDetector.ForReading(e), cancellationToken);
+            if (vector is null) continue;
+            if (!kept.TryGetValue(e.Id!, out var record))
+            {
+                record = new CorrectionRecord { UserId = user.Id, MessageId = e.Id!, Class = MailReader.InterviewLabel };
+                db.Corrections.Add(record);
+            }
+            record.Class = says ? MailReader.InterviewLabel : MailReader.NotInterviewLabel;
+            record.Vector = ReaderModel.QuantizeBytes(vector);
+            record.CreatedUtc = now.UtcDateTime;
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>

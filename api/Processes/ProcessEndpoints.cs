@@ -152,11 +152,15 @@ public static class ProcessEndpoints
         var record = await s.Db.Processes.FirstOrDefaultAsync(p => p.UserId == user.Id && p.Key == processKey, ct);
         if (record is null) return NoProcess();
         if (FactsProblems(facts, s.Time.GetUtcNow()) is { Count: > 0 } problems) return TypedResults.ValidationProblem(problems);
+        var before = UserPlans.Facts(record).IsInterview;
         record.FactsJson = System.Text.Json.JsonSerializer.Serialize(facts, PlanJson.Options);
         record.UpdatedUtc = s.Time.GetUtcNow().UtcDateTime;
         await s.Db.SaveChangesAsync(ct);
         var (plans, _) = await PlanAsync(s, user, ct);
-        return plans.FirstOrDefault(p => p.Group.Key == processKey) is { } p ? TypedResults.Ok(View(p)) : NoProcess();
+        if (plans.FirstOrDefault(p => p.Group.Key == processKey) is not { } planned) return NoProcess();
+        // "This is an interview" / "not an interview" becomes labelled data for the user's later invites.
+        if (facts.IsInterview != before) await s.Plans.LabelInvitesAsync(user, planned.Group.Events, facts.IsInterview, s.Time.GetUtcNow(), ct);
+        return TypedResults.Ok(View(planned));
     }
 
     /// <summary>"Draft now": writes the process's due drafts, including those that need a look, at once.</summary>

@@ -157,4 +157,41 @@ public class ReadingCorrectionTests
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(database + suffix);
         }
     }
+
+    [Fact]
+    public async Task ThisIsAnInterviewIsKeptAsLabelledDataAndALaterInviteLikeItReadsAsOne()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-18T18:00:00Z"));
+        await using var server = await SandboxServer.StartAsync(clock);
+        server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        static JsonObject Chat(string start, string end, JsonObject organizer)
+        {
+            var e = Interview("Coffee chat", start, end, "Pacific Standard Time", organizer);
+            e["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Quick interview about the analyst role at my startup, over coffee." };
+            return e;
+        }
+        var first = server.Sandbox.DeliverEvent(Jordan, Chat("2026-11-17T09:00:00", "2026-11-17T10:00:00", Person("Pat Kim", "pat.kim@gmail.com")))!;
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0").WithClock(clock);
+        var client = service.ClientFor(Jordan);
+        var view = JsonNode.Parse(await client.GetStringAsync($"/api/events/{(string)first["id"]!}/plan"))!;
+        Assert.NotEqual("interview", (string?)view["plan"]!["process"]!["detection"]!["verdict"]);
+        var key = (string)view["processKey"]!;
+        var saved = await client.PutAsJsonAsync($"/api/processes/{Uri.EscapeDataString(key)}/facts", new { isInterview = true });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        await using (var scope = service.Services.CreateAsyncScope())
+        {
+            var label = await scope.ServiceProvider.GetRequiredService<AppDb>().Corrections.SingleAsync();
+            Assert.Equal(((string)first["id"]!, "interview"), (label.MessageId, label.Class));
+            Assert.Equal(2 * OutlookFollowUp.Reader.Encoder.Dimensions, label.Vector!.Length); // the invite's vector, never its text
+        }
+
+        // A week later, the same kind of invite from someone else: a process of its own, read as an interview because of the user's word.
+        var later = server.Sandbox.DeliverEvent(Jordan, Chat("2026-11-24T09:00:00", "2026-11-24T10:00:00", Person("Lee Park", "lee.park@gmail.com")))!;
+        clock.Advance(TimeSpan.FromDays(7));
+        var next = JsonNode.Parse(await client.GetStringAsync($"/api/events/{(string)later["id"]!}/plan"))!;
+        Assert.NotEqual(key, (string?)next["processKey"]);
+        var detection = next["plan"]!["process"]!["detection"]!;
+        Assert.Equal("interview", (string?)detection["verdict"]);
+        Assert.Contains(detection["reasons"]!.AsArray(), r => ((string?)r)!.Contains("like an invite you marked as an interview"));
+    }
 }
