@@ -21,7 +21,7 @@ if (PlanCommand.Handles(args))
 if (ManifestCommand.Handles(args))
     return ManifestCommand.Run(args, Console.Out, Console.Error);
 if (ReaderCommand.Handles(args))
-    return ReaderCommand.Run(args, Console.Out, Console.Error);
+    return ReaderCommand.Run(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
 DateTimeOffset? sweepAt = null;
 var sweepOnce = SweepCommand.Handles(args);
 if (sweepOnce)

@@ -13,7 +13,9 @@ public static class ReaderCommand
 
     public static bool Handles(string[] args) => args.Length > 0 && args[0] == "reader";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="environment">Reads <c>Reader__LanguageModel__Endpoint</c>, <c>__Model</c>, <c>__ApiKey</c>: with an endpoint, the
+    /// score also reads the split with that language model (the embedded reader as its fallback).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?>? environment = null)
     {
         if (args.Length < 2 || args[1] is not ("train" or "score"))
         {
@@ -66,6 +68,26 @@ public static class ReaderCommand
         var title = $"{(rules ? "the pattern rules" : "the reader")} on {split}";
         stdout.Write(Scoring.Report(title, Scoring.ReadAll(items, reader)));
         if (split == "train") stdout.WriteLine("  (train is what the reader learned from: this figure is no estimate)");
+        var llm = new Reading.LanguageModelOptions
+        {
+            Endpoint = environment?.Invoke("Reader__LanguageModel__Endpoint"),
+            Model = environment?.Invoke("Reader__LanguageModel__Model"),
+            ApiKey = environment?.Invoke("Reader__LanguageModel__ApiKey"),
+        };
+        if (llm.Configured && !rules)
+        {
+            if (llm.Problem() is { } problem)
+            {
+                stderr.WriteLine(problem);
+                return PlanCommand.BadInput;
+            }
+            var chat = new ChatReader(ChatReader.OpenAICompatible(new Uri(llm.Endpoint!), llm.Model!, llm.ApiKey, llm.Timeout),
+                llm.Model!, llm.Timeout, llm.ActFrom, TimeProvider.System, concurrency: 2);
+            chat.PrimeAsync(items.Select(i => i.Text), CancellationToken.None).GetAwaiter().GetResult();
+            var (asked, failed) = chat.Counts;
+            stdout.Write(Scoring.Report($"the language model {llm.Model} on {split} ({asked - failed} of {items.Count} answered; the rest read by the embedded reader)",
+                Scoring.ReadAll(items, chat.Over(reader))));
+        }
         return 0;
     }
 

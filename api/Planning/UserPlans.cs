@@ -403,6 +403,12 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             await StoredReadingsAsync(user, mail, cancellationToken),
             corrections.Where(c => c.Vector is { Length: > 0 } && c.Class is MailReader.InterviewLabel or MailReader.NotInterviewLabel)
                 .Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList());
+        IMailReader? engineReader = reader;
+        if (reading.Chat is { } chat)
+        {
+            await chat.PrimeAsync(EmployerTexts(profile, mail), cancellationToken);
+            engineReader = chat.Over(reader);
+        }
         var graphEvents = events.Select(e => Read<GraphEvent>(e.Json)).Where(e => e is not null).Select(e => e!).ToList();
         var ours = graphEvents.Where(e => StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null).ToList();
         var result = new List<PlannedProcess>();
@@ -429,7 +435,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
                 {
                     Now = now, User = profile, Settings = settings, Facts = facts, ProcessId = group.Key,
                     Events = [.. group.Events, .. ours], Messages = mail, CompanyHistory = history, Written = written, Corrections = said,
-                }, spelling.Checker, cancellationToken, reader);
+                }, spelling.Checker, cancellationToken, engineReader);
                 result.Add(new PlannedProcess(group, record, plan));
             }
             catch (PlanInputException)
@@ -440,6 +446,17 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         if (reader is not null) await StoreReadingsAsync(user, reader.NewReadings, cancellationToken);
         return result;
     }
+
+    /// <summary>
+    /// The texts a language model is asked about before a plan: the newest received messages with a text, not the
+    /// user's own, as the engine gives them to a reader (the texts fetched are already only the employer side's).
+    /// </summary>
+    private static IEnumerable<string> EmployerTexts(UserProfile profile, IReadOnlyList<GraphMessage> mail) => mail
+        .Where(m => m.IsDraft != true && m.Body?.Content is { Length: > 0 } && m.ReceivedDateTime is not null
+                    && !People.SameAddress(m.From?.EmailAddress?.Address, profile.Address)
+                    && !(profile.Aliases ?? []).Any(a => People.SameAddress(m.From?.EmailAddress?.Address, a)))
+        .OrderByDescending(m => m.ReceivedDateTime).Take(ChatReader.MaxPerPlan)
+        .Select(ChatReader.TextOf);
 
     /// <summary>The reader with the user's word on earlier invites as neighbours (null: no reader).</summary>
     private async Task<MailReader?> InviteReaderAsync(UserRecord user, CancellationToken cancellationToken)
