@@ -21,6 +21,7 @@ export function createApi(getToken) {
     } catch {
       throw new ApiError('unreachable', 'OutlookFollowUp cannot be reached. Check your connection, then choose Try again.');
     }
+    if (response.status === 204) return null;
     if (response.ok) return response.json();
     let problem = {};
     try { problem = await response.json(); } catch { /* not a problem document */ }
@@ -48,5 +49,6 @@ export function createApi(getToken) {
     accept: (key, step) => call('POST', `${process(key)}/reminders/${encodeURIComponent(step)}/accept`),
     dismiss: (key, step) => call('POST', `${process(key)}/reminders/${encodeURIComponent(step)}/dismiss`),
     correct: (key, messageId, reading) => call('PUT', `${process(key)}/replies/${encodeURIComponent(messageId)}`, { class: reading }),
+    forget: () => call('DELETE', '/api/me'),
   };
 }

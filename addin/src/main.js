@@ -70,7 +70,16 @@ async function openDashboard(note) {
   current = null;
   await attempt(() => openDashboard(note), async () => {
     const items = await api.processes();
-    show(root, ui.dashboard(items, { open: (key) => attempt(() => openProcess(key), () => openProcess(key)) }, note));
+    show(root, ui.dashboard(items, {
+      open: (key) => attempt(() => openProcess(key), () => openProcess(key)),
+      forget: () => attempt(null, async () => {
+        root.setAttribute('aria-busy', 'true');
+        await api.forget();
+        current = null;
+        show(root, ui.forgotten());
+        root.querySelector('h1')?.focus();
+      }),
+    }, note));
     root.querySelector('h1')?.focus();
   });
 }

@@ -272,5 +272,35 @@ export function dashboard(items, on, note) {
           h('span', { className: 'badge' }, stateLabel(item.state))),
         item.title ? h('p', { className: 'sub' }, item.title) : null,
         item.nextStepKind ? h('p', { className: 'why' }, `Next: ${kindLabel(item.nextStepKind)}${item.nextStepDueLocal ? `, ${when(item.nextStepDueLocal, item.timeZone)}` : ''}`) : null))),
+    on.forget ? forgetSection(on.forget) : null,
+  ];
+}
+
+// Office add-ins cannot use confirm(): the second step is a button of its own, and Cancel puts the first one back.
+function forgetSection(forget) {
+  const section = h('section', { className: 'forget', 'aria-labelledby': 'forget-heading' });
+  const ask = () => {
+    section.replaceChildren(
+      h('h2', { id: 'forget-heading' }, 'Stop using OutlookFollowUp'),
+      h('p', { className: 'sub' }, 'OutlookFollowUp stops reading your mailbox and deletes what it keeps about you: your processes, what you told it, your corrections and its index of your mail. The drafts and calendar events it wrote stay in your mailbox.'),
+      h('button', { className: 'link', 'data-key': 'forget', onclick: confirm }, 'Delete what OutlookFollowUp keeps about me'));
+  };
+  const confirm = () => {
+    section.replaceChildren(
+      h('h2', { id: 'forget-heading' }, 'Delete everything OutlookFollowUp keeps about you?'),
+      h('p', { className: 'sub' }, 'This cannot be undone. Opening OutlookFollowUp again starts afresh.'),
+      h('div', { className: 'row' },
+        h('button', { className: 'primary', 'data-key': 'forget-yes', onclick: forget }, 'Yes, delete it'),
+        h('button', { className: 'link', 'data-key': 'forget-cancel', onclick: () => { ask(); section.querySelector('button')?.focus(); } }, 'Cancel')));
+    section.querySelector('button')?.focus();
+  };
+  ask();
+  return section;
+}
+
+export function forgotten() {
+  return [
+    h('h1', { tabindex: '-1' }, 'Deleted'),
+    h('p', {}, 'OutlookFollowUp no longer reads your mailbox and has deleted what it kept about you. The drafts and events it wrote are still in your mailbox, yours to keep or delete. Open OutlookFollowUp again to start afresh.'),
   ];
 }

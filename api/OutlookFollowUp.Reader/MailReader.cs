@@ -82,14 +82,14 @@ public sealed class MailReader : IMailReader
     public MailReading? ReadInvite(string? eventId, string text, IReadOnlyList<string> signals, CancellationToken cancellationToken = default)
     {
         if (_invites is null || text.Length == 0) return null;
-        return ReadInvite(Features.WithSignals(Vector(null, text, cancellationToken), signals, _invites.SignalWeight));
+        return ReadInvite(Features.WithSignals(Vector(null, text, cancellationToken), signals, _invites.SignalWeight), signals.Contains("rules:interview"));
     }
 
     /// <summary>
     /// An invite's reading: an interview from the model's acting threshold on, a "maybe" (not confident) from its
     /// asking threshold, otherwise not; the probability is the label's.
     /// </summary>
-    public MailReading ReadInvite(float[] features)
+    public MailReading ReadInvite(float[] features, bool rulesSayInterview = false)
     {
         var model = _invites ?? throw new InvalidOperationException("this reader has no invite model");
         var whole = Features.Whole(features);
@@ -102,6 +102,10 @@ public sealed class MailReader : IMailReader
         var p = model.Head.Probabilities(features)[Array.IndexOf(model.Labels, "interview")];
         var because = "nearest examples: " + string.Join(", ", model.Examples.Select(e => (e, Similarity: Dot(e.Values, whole)))
             .OrderByDescending(x => x.Similarity).Take(3).Select(x => $"{x.e.Id} ({x.e.Label}, {x.Similarity:F2})"));
+        // What the rules call an interview stays one while the model does not read it as "not" (a product choice made
+        // after the first held-out scoring: demoting every invite under 0.99 made plain recruiter invites a "maybe",
+        // and a maybe drafts no thank-you until the user answers).
+        if (rulesSayInterview && p >= 0.5) return new MailReading("interview", Math.Round(p, 3), because, true);
         if (p >= model.Act["interview"]) return new MailReading("interview", Math.Round(p, 3), because, true);
         if (p >= model.Ask["interview"]) return new MailReading("interview", Math.Round(p, 3), because, false);
         return new MailReading("not", Math.Round(1 - p, 3), because, true);

@@ -70,7 +70,7 @@ public static class ServiceRuns
     /// <summary>Starts <paramref name="instances"/> `sweep --once` processes at once and waits for all.</summary>
     public static async Task<PassResult> SweepOnceAsync(Dictionary<string, string> settings, int instances, DateTimeOffset? now = null)
     {
-        var dll = typeof(Program).Assembly.Location;
+        var dll = ServiceProcess.Dll;
         var processes = new List<Process>();
         var sandboxCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();

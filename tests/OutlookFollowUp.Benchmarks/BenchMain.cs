@@ -38,7 +38,7 @@ public static class BenchMain
     // What the service's processes run with: its runtimeconfig.json properties and any runtime DOTNET_ variable (the SDK's own left out).
     private static string ServiceRuntime()
     {
-        var config = Path.ChangeExtension(typeof(Program).Assembly.Location, ".runtimeconfig.json");
+        var config = Path.ChangeExtension(OutlookFollowUp.Tests.ServiceProcess.Dll, ".runtimeconfig.json");
         var properties = File.Exists(config)
             ? (System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))?["runtimeOptions"]?["configProperties"]?.AsObject()
                 .Where(p => p.Key.StartsWith("System.GC.", StringComparison.Ordinal) || p.Key.StartsWith("System.Runtime.Tiered", StringComparison.Ordinal))
@@ -47,7 +47,8 @@ public static class BenchMain
         var overrides = Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)
             && !k.StartsWith("DOTNET_CLI_", StringComparison.Ordinal) && !k.StartsWith("DOTNET_ROOT", StringComparison.Ordinal)
             && k is not ("DOTNET_NOLOGO" or "DOTNET_GENERATE_ASPNET_CERTIFICATE")).Order();
-        return $"{string.Join(", ", properties.DefaultIfEmpty("defaults"))}; runtime DOTNET_ variables: {string.Join(", ", overrides.DefaultIfEmpty("none"))}";
+        var published = Environment.GetEnvironmentVariable("OFU_SERVICE") is { Length: > 0 } p ? $"; the service run: {p} (OFU_SERVICE)" : "";
+        return $"{string.Join(", ", properties.DefaultIfEmpty("defaults"))}; runtime DOTNET_ variables: {string.Join(", ", overrides.DefaultIfEmpty("none"))}{published}";
     }
 
     private static string Write(BenchOptions o, List<Figure> figures, List<string> notes, DateTimeOffset started)

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -550,6 +551,33 @@ public sealed class PaneBrowserTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank-you notes" })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "All your interview processes" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your interview processes" })).ToBeVisibleAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task TheUserCanDeleteWhatIsKeptAboutThemFromTheDashboardAfterConfirming()
+    {
+        var (host, eventId, _) = await InterviewEndedAsync();
+        await using var _ = host;
+        await AsJordanAsync(host, $"/api/events/{eventId}/plan");
+        var (page, errors) = await host.OpenAsync(browser.Browser, new FakeOffice { Token = Token });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete what OutlookFollowUp keeps about me" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Delete everything OutlookFollowUp keeps about you?" })).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page, "forget confirmation");
+        // Cancel deletes nothing.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Delete what OutlookFollowUp keeps about me" })).ToBeFocusedAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<Api.Data.AppDb>().Users.CountAsync());
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete what OutlookFollowUp keeps about me" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, delete it" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Deleted" })).ToBeVisibleAsync();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Api.Data.AppDb>();
+            Assert.Equal((0, 0, 0), (await db.Users.CountAsync(), await db.Processes.CountAsync(), await db.Events.CountAsync()));
+        }
         Assert.Empty(errors);
     }
 

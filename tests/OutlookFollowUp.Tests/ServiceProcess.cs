@@ -17,7 +17,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private ServiceProcess(string name, IReadOnlyDictionary<string, string> settings, string? workingDirectory, int port)
     {
         Name = name;
-        var start = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location, "--urls", $"http://127.0.0.1:{port}"])
+        var start = new ProcessStartInfo("dotnet", [Dll, "--urls", $"http://127.0.0.1:{port}"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
@@ -31,6 +31,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>
+    /// The service to run: the build's (default) or, with <c>OFU_SERVICE</c> naming a published OutlookFollowUp.Api.dll,
+    /// that one (the benchmarks compare a ReadyToRun publish with the JIT's build).
+    /// </summary>
+    public static string Dll => Environment.GetEnvironmentVariable("OFU_SERVICE") is { Length: > 0 } published ? published : typeof(Program).Assembly.Location;
 
     public string Name { get; }
     public string BaseUrl => _listening.Task.Result;
