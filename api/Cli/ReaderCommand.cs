@@ -81,8 +81,7 @@ public static class ReaderCommand
                 stderr.WriteLine(problem);
                 return PlanCommand.BadInput;
             }
-            var chat = new ChatReader(ChatReader.OpenAICompatible(new Uri(llm.Endpoint!), llm.Model!, llm.ApiKey, llm.Timeout),
-                llm.Model!, llm.Timeout, llm.ActFrom, TimeProvider.System, concurrency: 2);
+            var chat = new Reading.Reading(null, null).WithChat(llm, TimeProvider.System).Chat!;
             chat.PrimeAsync(items.Select(i => i.Text), CancellationToken.None).GetAwaiter().GetResult();
             var (asked, failed) = chat.Counts;
             stdout.Write(Scoring.Report($"the language model {llm.Model} on {split} ({asked - failed} of {items.Count} answered; the rest read by the embedded reader)",

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OutlookFollowUp.Engine;
@@ -63,7 +61,7 @@ public sealed class ChatReader
     /// <summary>Asks the model about the texts not answered yet, a few at a time, each within the timeout.</summary>
     public async Task PrimeAsync(IEnumerable<string> texts, CancellationToken cancellationToken)
     {
-        var missing = texts.Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Where(t => !_answers.ContainsKey(KeyOf(t))).ToList();
+        var missing = texts.Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Where(t => !_answers.ContainsKey(MailReader.KeyOf(t))).ToList();
         if (missing.Count == 0 || Down) return;
         await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken },
             async (text, ct) =>
@@ -72,7 +70,7 @@ public sealed class ChatReader
                 if (await AskAsync(text, ct) is { } reading)
                 {
                     if (_answers.Count >= MaxCachedAnswers) _answers.Clear();
-                    _answers[KeyOf(text)] = reading;
+                    _answers[MailReader.KeyOf(text)] = reading;
                 }
             });
     }
@@ -144,7 +142,7 @@ public sealed class ChatReader
     private sealed class Answers(ChatReader chat, IMailReader? fallback) : IMailReader
     {
         public MailReading? ReadReply(string? messageId, string text, CancellationToken cancellationToken = default) =>
-            chat._answers.TryGetValue(KeyOf(text), out var answer) ? answer : fallback?.ReadReply(messageId, text, cancellationToken);
+            chat._answers.TryGetValue(MailReader.KeyOf(text), out var answer) ? answer : fallback?.ReadReply(messageId, text, cancellationToken);
 
         public MailReading? ReadInvite(string? eventId, string text, IReadOnlyList<string> signals, CancellationToken cancellationToken = default) =>
             fallback?.ReadInvite(eventId, text, signals, cancellationToken);
@@ -152,8 +150,6 @@ public sealed class ChatReader
 
     /// <summary>A message's text as the engine gives it to a reader (subject and fresh text, quotes removed).</summary>
     public static string TextOf(GraphMessage message) => Text.ForReading(message.Subject, Text.Plain(message.Body, message.BodyPreview));
-
-    private static string KeyOf(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 16);
 
     internal const string Instructions =
         "You read one e-mail that an employer sent to a job seeker after an application or interview, and say what it is. "
@@ -169,16 +165,16 @@ public sealed class ChatReader
         + "Answer with JSON only: {\"label\": one of the labels, \"confidence\": your probability that the label is right, "
         + "from 0 to 1, \"reason\": a few words from the e-mail that decide it}.";
 
-    internal static readonly JsonElement Schema = JsonDocument.Parse("""
+    internal static readonly JsonElement Schema = JsonSerializer.SerializeToElement(new
+    {
+        type = "object",
+        properties = new
         {
-          "type": "object",
-          "properties": {
-            "label": { "type": "string", "enum": ["rejection", "on-hold", "offer", "next-round", "in-process", "references", "auto-reply", "other"] },
-            "confidence": { "type": "number", "minimum": 0, "maximum": 1 },
-            "reason": { "type": "string", "maxLength": 200 }
-          },
-          "required": ["label", "confidence", "reason"],
-          "additionalProperties": false
-        }
-        """).RootElement.Clone();
+            label = new { type = "string", @enum = Corpus.ReplyLabels },
+            confidence = new { type = "number", minimum = 0, maximum = 1 },
+            reason = new { type = "string", maxLength = 200 },
+        },
+        required = new[] { "label", "confidence", "reason" },
+        additionalProperties = false,
+    });
 }

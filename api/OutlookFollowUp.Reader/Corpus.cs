@@ -14,11 +14,14 @@ public sealed record CorpusItem(string Id, string Label, string Kind, string Lan
 /// <summary>An invite of the corpus: the item, the event it stands for, and whose mailbox it is in.</summary>
 public sealed record InviteItem(CorpusItem Item, Engine.GraphEvent Event, Engine.UserProfile User)
 {
+    private (Engine.Detection Rules, IReadOnlyList<string> Signals, bool ReaderReads)? _evidence;
+    private (Engine.Detection Rules, IReadOnlyList<string> Signals, bool ReaderReads) Evidence => _evidence ??= Engine.InterviewDetector.Evidence(Event, User);
+
     public string Id => Item.Id;
     public string Label => Item.Label;
     public string Text => Engine.InterviewDetector.ForReading(Event);
-    public IReadOnlyList<string> Signals => Engine.InterviewDetector.Evidence(Event, User).Signals;
-    public bool ReaderReads => Engine.InterviewDetector.Evidence(Event, User).ReaderReads;
+    public IReadOnlyList<string> Signals => Evidence.Signals;
+    public bool ReaderReads => Evidence.ReaderReads;
 }
 
 /// <summary>The published corpus: replies and invites, split train/dev by source, and the held-out set.</summary>
@@ -45,8 +48,7 @@ public static class Corpus
             ? Directory.GetFiles(Path.Combine(corpusRoot, "heldout"), "invites*.jsonl")
             : Directory.GetFiles(Path.Combine(corpusRoot, "published"), "invites*.jsonl");
         return files.Order(StringComparer.Ordinal).SelectMany(File.ReadLines).Where(l => l.Trim().Length > 0)
-            .Select(l => (Item: Parse(l), Line: l)).Where(x => split == "heldout" || Split(x.Item.SourceKey) == split)
-            .Select(x => InviteOf(x.Item, JsonDocument.Parse(x.Line).RootElement)).ToList();
+            .Select(l => InviteOf(JsonDocument.Parse(l).RootElement)).Where(x => split == "heldout" || Split(x.Item.SourceKey) == split).ToList();
     }
 
     /// <summary>An invite of the corpus as the calendar event a mailbox would hold (the organizer, attendees, flags it records).</summary>
@@ -80,9 +82,13 @@ public static class Corpus
         return new InviteItem(item, ev, new Engine.UserProfile { Address = userAddress, DisplayName = "Sam Lee", TimeZone = "UTC" });
     }
 
-    private static CorpusItem Parse(string line)
+    /// <summary>Any corpus line as an invite (the kept corpus's events too, which have no id or source).</summary>
+    public static InviteItem InviteOf(JsonElement e) => InviteOf(ItemOf(e), e);
+
+    private static CorpusItem Parse(string line) => ItemOf(JsonDocument.Parse(line).RootElement);
+
+    private static CorpusItem ItemOf(JsonElement e)
     {
-        var e = JsonDocument.Parse(line).RootElement;
         string S(string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
         return new CorpusItem(S("id"), S("label"), S("kind"), S("lang"), S("subject"), S("body"), S("source"), S("sourceKey"));
     }

@@ -152,7 +152,8 @@ public sealed class MailReader : IMailReader
         }
     }
 
-    private static string KeyOf(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 16);
+    /// <summary>What readings are kept by: the first 16 bytes of the text's SHA-256, in hex (the text itself is never kept).</summary>
+    internal static string KeyOf(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 16);
 
     /// <summary>The whole text's vector of a message this process has read, by its id (a correction keeps it).</summary>
     public float[]? KnownVector(string messageId) =>

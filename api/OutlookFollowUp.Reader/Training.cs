@@ -88,13 +88,14 @@ public static class Training
 
     public static readonly string[] InviteLabels = ["interview", "not"];
 
+    /// <summary>The weights tried for the rules' signals beside the text (0: the text alone).</summary>
+    public static readonly double[] SignalWeights = [0, 1, 2.5, 5];
+
     /// <summary>
     /// Trains the invite reader on the train split's invites that the detector would give it (evidence, no rule
     /// deciding outright), and chooses on dev the probability from which an invite is an interview (precision
     /// target) and from which it is a "maybe" (recall target, counting the invites the detector never reads).
     /// </summary>
-    /// <summary>The weights tried for the rules' signals beside the text (0: the text alone).</summary>
-    public static readonly double[] SignalWeights = [0, 1, 2.5, 5];
 
     public static ReaderModel TrainInvites(string corpusRoot, TextWriter log)
     {

@@ -397,12 +397,10 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         var said = new Dictionary<string, ReplyClass>(StringComparer.Ordinal);
         foreach (var c in corrections)
             if (ReplyClassifier.ClassOf(c.Class) is { } cls) said.TryAdd(c.MessageId, cls);
-        var reader = reading.Reader is null ? null : reading.Reader.ForUser(corrections
-            .Where(c => c.Vector is { Length: > 0 } && ReplyClassifier.ClassOf(c.Class) is not null)
-            .Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList(),
+        var reader = reading.Reader is null ? null : reading.Reader.ForUser(
+            Neighbours(corrections.Where(c => ReplyClassifier.ClassOf(c.Class) is not null)),
             await StoredReadingsAsync(user, mail, cancellationToken),
-            corrections.Where(c => c.Vector is { Length: > 0 } && c.Class is MailReader.InterviewLabel or MailReader.NotInterviewLabel)
-                .Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList());
+            Neighbours(corrections.Where(IsInviteLabel)));
         IMailReader? engineReader = reader;
         if (reading.Chat is { } chat)
         {
@@ -465,9 +463,14 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         var said = await db.Corrections.AsNoTracking()
             .Where(c => c.UserId == user.Id && c.Vector != null && (c.Class == MailReader.InterviewLabel || c.Class == MailReader.NotInterviewLabel))
             .OrderByDescending(c => c.CreatedUtc).Take(Reading.ReaderOptions.MaxCorrections).ToListAsync(cancellationToken);
-        return said.Count == 0 ? reading.Reader
-            : reading.Reader.ForUser([], new Dictionary<string, StoredReading>(), said.Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList());
+        return said.Count == 0 ? reading.Reader : reading.Reader.ForUser([], new Dictionary<string, StoredReading>(), Neighbours(said));
     }
+
+    private static bool IsInviteLabel(CorrectionRecord c) => c.Class is MailReader.InterviewLabel or MailReader.NotInterviewLabel;
+
+    /// <summary>Corrections with a vector, as the reader's nearest neighbours.</summary>
+    private static List<Correction> Neighbours(IEnumerable<CorrectionRecord> corrections) => corrections
+        .Where(c => c.Vector is { Length: > 0 }).Select(c => new Correction(c.MessageId, c.Class, ReaderModel.DequantizeBytes(c.Vector!))).ToList();
 
     /// <summary>The reader's features stored for these messages (read before, here or on another instance).</summary>
     private async Task<IReadOnlyDictionary<string, StoredReading>> StoredReadingsAsync(UserRecord user, IReadOnlyList<GraphMessage> mail,

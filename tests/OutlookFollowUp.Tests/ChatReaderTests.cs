@@ -168,17 +168,7 @@ public class ChatReaderTests
         await using var server = await SandboxServer.StartAsync(clock);
         const string jordan = "jordan.lee@outlook.com";
         server.Sandbox.AddMailbox(jordan, "Jordan Lee", "Pacific Standard Time");
-        var recruiter = Person("Maya Patel", "maya.patel@contoso.com");
-        var invite = server.Sandbox.DeliverEvent(jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T10:00:00",
-            "Pacific Standard Time", recruiter, Person("Sam Ortiz", "sam.ortiz@contoso.com")))!;
-        server.Sandbox.Deliver(jordan, new JsonObject
-        {
-            ["subject"] = "Following up",
-            ["from"] = recruiter.DeepClone(),
-            ["toRecipients"] = new JsonArray(Person("Jordan Lee", jordan)),
-            ["receivedDateTime"] = "2026-11-23T17:00:00Z",
-            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thanks for coming in. We decided to keep looking for someone with more platform experience." },
-        });
+        var (invite, _) = ReadingCorrectionTests.InterviewAndSoftRejection(server, jordan);
         var settings = new Dictionary<string, string?>
         {
             ["Reader:LanguageModel:Endpoint"] = model.BaseUrl,

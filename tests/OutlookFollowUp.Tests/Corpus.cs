@@ -24,28 +24,11 @@ internal static class Corpus
     public static bool Flag(this JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
 
+    /// <summary>A corpus line as the event and mailbox owner it stands for (the reader's corpus builds it, for training and tests alike).</summary>
     public static (UserProfile User, GraphEvent Event) EventCase(JsonElement e)
     {
-        var userAddress = e.Str("user") is { Length: > 0 } u ? u : "sam.lee@outlook.com";
-        var organizer = e.GetProperty("organizer");
-        var attendees = e.GetProperty("attendees").EnumerateArray()
-            .Select(a => new Attendee("required", new ResponseStatus("accepted", null), new EmailAddress(a[0].GetString(), a[1].GetString())))
-            .ToList();
-        var ev = new GraphEvent
-        {
-            Id = "corpus",
-            Subject = e.Str("subject"),
-            Body = new ItemBody("html", e.Str("body")),
-            Start = new DateTimeTimeZone("2026-03-10T10:00:00.0000000", "UTC"),
-            End = new DateTimeTimeZone("2026-03-10T11:00:00.0000000", "UTC"),
-            Organizer = new Recipient(new EmailAddress(organizer[0].GetString(), organizer[1].GetString())),
-            Attendees = attendees,
-            IsOrganizer = e.Flag("isOrganizer"),
-            IsAllDay = e.Flag("isAllDay"),
-            IsCancelled = e.Flag("isCancelled"),
-            ResponseStatus = new ResponseStatus(e.Str("response") is { Length: > 0 } r ? r : "accepted", null),
-        };
-        return (new UserProfile { Address = userAddress, DisplayName = "Sam Lee", TimeZone = "UTC" }, ev);
+        var invite = OutlookFollowUp.Reader.Corpus.InviteOf(e);
+        return (invite.User, invite.Event);
     }
 
     public static GraphMessage ReplyCase(JsonElement e) => new()

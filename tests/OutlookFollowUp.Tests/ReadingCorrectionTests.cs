@@ -17,24 +17,31 @@ public class ReadingCorrectionTests
 {
     private const string Jordan = "jordan.lee@outlook.com";
 
+    /// <summary>An interview with Contoso last week and, after it, the recruiter's soft rejection (the event and the message as delivered).</summary>
+    internal static (JsonNode Invite, JsonNode Reply) InterviewAndSoftRejection(SandboxServer server, string address)
+    {
+        var recruiter = Person("Maya Patel", "maya.patel@contoso.com");
+        var invite = server.Sandbox.DeliverEvent(address, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T10:00:00",
+            "Pacific Standard Time", recruiter, Person("Sam Ortiz", "sam.ortiz@contoso.com")))!;
+        var reply = server.Sandbox.Deliver(address, new JsonObject
+        {
+            ["subject"] = "Following up",
+            ["from"] = recruiter.DeepClone(),
+            ["toRecipients"] = new JsonArray(Person("Jordan Lee", address)),
+            ["receivedDateTime"] = "2026-11-23T17:00:00Z",
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thanks for coming in. We decided to keep looking for someone with more platform experience." },
+        })!;
+        return (invite, reply);
+    }
+
     [Fact]
     public async Task AMaybeRejectionIsAskedAndTheUsersYesDraftsTheGraciousReplyAndSurvivesARestart()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-24T18:00:00Z"));
         await using var server = await SandboxServer.StartAsync(clock);
         var box = server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
-        var recruiter = Person("Maya Patel", "maya.patel@contoso.com");
-        var invite = server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T10:00:00",
-            "Pacific Standard Time", recruiter, Person("Sam Ortiz", "sam.ortiz@contoso.com")))!;
         // Worded so that the model leans to a rejection without being sure (0.66 < its 0.71 threshold for acting alone).
-        var reply = server.Sandbox.Deliver(Jordan, new JsonObject
-        {
-            ["subject"] = "Following up",
-            ["from"] = recruiter.DeepClone(),
-            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
-            ["receivedDateTime"] = "2026-11-23T17:00:00Z",
-            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thanks for coming in. We decided to keep looking for someone with more platform experience." },
-        })!;
+        var (invite, reply) = InterviewAndSoftRejection(server, Jordan);
         var messageId = (string)reply["id"]!;
         var database = Path.Combine(Path.GetTempPath(), $"ofu-correction-{Guid.NewGuid():N}.db");
         var settings = new Dictionary<string, string?> { ["Database:ConnectionString"] = "Data Source=" + database };
@@ -100,17 +107,7 @@ public class ReadingCorrectionTests
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-24T18:00:00Z"));
         await using var server = await SandboxServer.StartAsync(clock);
         server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
-        var recruiter = Person("Maya Patel", "maya.patel@contoso.com");
-        var invite = server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T10:00:00",
-            "Pacific Standard Time", recruiter, Person("Sam Ortiz", "sam.ortiz@contoso.com")))!;
-        var reply = server.Sandbox.Deliver(Jordan, new JsonObject
-        {
-            ["subject"] = "Following up",
-            ["from"] = recruiter.DeepClone(),
-            ["toRecipients"] = new JsonArray(Person("Jordan Lee", Jordan)),
-            ["receivedDateTime"] = "2026-11-23T17:00:00Z",
-            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hi Jordan, thanks for coming in. We decided to keep looking for someone with more platform experience." },
-        })!;
+        var (invite, reply) = InterviewAndSoftRejection(server, Jordan);
         var messageId = (string)reply["id"]!;
         var database = Path.Combine(Path.GetTempPath(), $"ofu-readings-{Guid.NewGuid():N}.db");
         var settings = new Dictionary<string, string?> { ["Database:ConnectionString"] = "Data Source=" + database };
