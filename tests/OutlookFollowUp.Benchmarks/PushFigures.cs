@@ -21,11 +21,12 @@ public static class PushFigures
 
     public static async Task RunAsync(BenchOptions o, List<Figure> figures, List<string> notes)
     {
-        var n = o.Smoke ? 10 : Math.Min(o.Mailboxes, 2_000);
+        var n = o.Smoke ? 10 : o.Mailboxes;
         var interval = TimeSpan.FromSeconds(o.Smoke ? 5 : 30);
         // Longer than the first passes and the idle, 1 % and burst phases together, so that the idle interval sees no
-        // backstop wave of the first passes (it did at 90 s); the loss phase then waits for the backstop.
-        var backstop = TimeSpan.FromMinutes(o.Smoke ? 1 : 6);
+        // backstop wave of the first passes (it did at 90 s); the loss phase then waits for the backstop. The first
+        // passes grow with the mailboxes: 6 minutes covered them at 2,000; 12 at 10,000.
+        var backstop = TimeSpan.FromMinutes(o.Smoke ? 1 : 6 + 6.0 * Math.Min(n, 20_000) / 10_000);
         var now = DateTimeOffset.UtcNow;
         await using var graph = await Mailboxes.SeedAsync(n, now);
         var database = await Databases.CreateAsync(postgres: false, "push");
