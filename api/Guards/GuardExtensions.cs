@@ -49,7 +49,11 @@ public static class GuardExtensions
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
                     http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString();
                 else http.Response.Headers.RetryAfter = "10";
-                await TypedResults.Problem(title: "Too many requests", detail: "Slow down: this pane makes a few requests a minute at most. Try again shortly.",
+                // Graph posts a refused notification again with back-off: a 429 there delays, it does not lose.
+                var detail = http.Request.Path.StartsWithSegments("/api/notifications")
+                    ? "More notifications than this instance takes in a second; post this one again later."
+                    : "Slow down: this pane makes a few requests a minute at most. Try again shortly.";
+                await TypedResults.Problem(title: "Too many requests", detail: detail,
                     statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(http);
             };
         });

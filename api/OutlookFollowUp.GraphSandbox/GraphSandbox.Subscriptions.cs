@@ -12,13 +12,19 @@ public sealed record SandboxSubscription(string Id, string MailboxId, string Res
 
 // /subscriptions as Microsoft documents it (subscription-post-subscriptions, -update, -delete, -get): the validation
 // handshake on create, basic notifications (no resource data) for events and for a mail folder's messages, expiry,
-// lifecycle notifications sent on a test's request, and lost notifications as a fault.
+// lifecycle notifications sent on a test's request, delivery as "Receive change notifications through webhooks"
+// describes it (delivered once the endpoint answers 2xx; any other answer, or none within 10 s, and it is posted again
+// with exponential back-off for up to 4 hours, then dropped), and lost or delayed notifications as faults.
 public sealed partial class GraphSandbox
 {
     /// <summary>Outlook messages and events: at most 10,080 minutes (under 7 days) ahead.</summary>
     public static readonly TimeSpan MaxSubscriptionLifetime = TimeSpan.FromMinutes(10_080);
 
     private readonly ConcurrentQueue<Task> _deliveries = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>No more notifications or retries from this sandbox (its server is stopping).</summary>
+    public void StopNotifications() => _stopping.Cancel();
     private Random _dropRandom = new(7);
 
     /// <summary>Posts validation requests and notifications; tests point it at an in-process service.</summary>
@@ -33,13 +39,22 @@ public sealed partial class GraphSandbox
         _dropRandom = new Random(seed);
     }
 
+    /// <summary>How long every notification waits before its first delivery (fault injection: a slow Graph).</summary>
+    public TimeSpan DelayNotifications { get; set; }
+
+    /// <summary>Notifications posted (first deliveries), lost as a fault, posted again after a failed delivery, and given up after 4 hours.</summary>
     public int NotificationsSent => Volatile.Read(ref _notificationsSent);
     public int NotificationsDropped => Volatile.Read(ref _notificationsDropped);
-    private int _notificationsSent, _notificationsDropped;
+    public int NotificationsRetried => Volatile.Read(ref _notificationsRetried);
+    public int NotificationsGivenUp => Volatile.Read(ref _notificationsGivenUp);
+    private int _notificationsSent, _notificationsDropped, _notificationsRetried, _notificationsGivenUp;
+
+    /// <summary>Graph's wait for an endpoint's answer: after 10 s the delivery counts as failed.</summary>
+    public static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(10);
 
     public IReadOnlyCollection<SandboxSubscription> Subscriptions => [.. Mailboxes.SelectMany(b => b.Subscriptions.Values)];
 
-    /// <summary>Waits until every notification posted so far has been delivered (or failed).</summary>
+    /// <summary>Waits until every notification posted so far has had its first delivery (taken or refused).</summary>
     public async Task FlushNotificationsAsync()
     {
         while (_deliveries.TryDequeue(out var delivery))
@@ -220,11 +235,47 @@ public sealed partial class GraphSandbox
         Interlocked.Increment(ref _notificationsSent);
         var payload = new JsonObject { ["value"] = new JsonArray(notification) }.ToJsonString();
         // Delivered after the change's own request has answered, as Graph does; never inside the mailbox's lock.
+        while (_deliveries.TryPeek(out var done) && done.IsCompleted) _deliveries.TryDequeue(out _);
         _deliveries.Enqueue(Task.Run(async () =>
         {
+            if (DelayNotifications > TimeSpan.Zero) await Task.Delay(DelayNotifications, time, _stopping.Token);
+            if (!await PostOnceAsync(url, payload)) _ = RetryAsync(url, payload, time.GetUtcNow());
+        }));
+    }
+
+    // Not awaited by FlushNotificationsAsync: a refused notification's retries run on the sandbox's clock (hours, with
+    // a test's fake one) while the test goes on, as Graph's would.
+    private async Task RetryAsync(Uri url, string payload, DateTimeOffset first)
+    {
+        for (var wait = options.NotificationRetryFirst; !_stopping.IsCancellationRequested; wait += wait)
+        {
+            if (time.GetUtcNow() + wait - first > options.NotificationRetryFor)
+            {
+                Interlocked.Increment(ref _notificationsGivenUp);
+                return;
+            }
+            try { await Task.Delay(wait, time, _stopping.Token); }
+            catch (OperationCanceledException) { return; }
+            Interlocked.Increment(ref _notificationsRetried);
+            if (await PostOnceAsync(url, payload)) return;
+        }
+    }
+
+    /// <summary>One delivery: true when the endpoint took it (2xx within Graph's 10 s).</summary>
+    private async Task<bool> PostOnceAsync(Uri url, string payload)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(DeliveryTimeout);
             using var content = new StringContent(payload, Encoding.UTF8);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await NotificationClient.PostAsync(url, content);
-        }));
+            using var response = await NotificationClient.PostAsync(url, content, timeout.Token);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
     }
 }

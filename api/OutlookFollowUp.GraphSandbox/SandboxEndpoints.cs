@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace OutlookFollowUp.GraphSandbox;
 
@@ -12,6 +14,8 @@ public static class SandboxEndpoints
     public static RouteGroupBuilder MapGraphSandbox(this IEndpointRouteBuilder app, GraphSandbox sandbox, string prefix = "/v1.0")
     {
         app.Map(prefix + "/{**path}", (HttpContext context) => ServeGraph(context, sandbox, prefix));
+        // Graph's retries of refused notifications end with the server that would send them.
+        app.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(sandbox.StopNotifications);
 
         var controls = app.MapGroup("/_sandbox");
         controls.MapPost("/mailboxes", (JsonObject body) =>

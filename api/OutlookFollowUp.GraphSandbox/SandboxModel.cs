@@ -30,6 +30,15 @@ public sealed class SandboxOptions
 
     /// <summary>At most this many requests in one $batch.</summary>
     public int MaxBatchRequests { get; set; } = 20;
+
+    /// <summary>
+    /// A notification the endpoint did not take (no 2xx, or no answer within 10 s) is posted again after this, then
+    /// after twice as long each time, as Graph retries with exponential back-off.
+    /// </summary>
+    public TimeSpan NotificationRetryFirst { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long Graph keeps retrying a notification before it drops it: four hours.</summary>
+    public TimeSpan NotificationRetryFor { get; set; } = TimeSpan.FromHours(4);
 }
 
 /// <summary>A request as the dispatcher sees it: the path after /v1.0, already split from its query.</summary>

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.Api.Sweep;
+using OutlookFollowUp.GraphSandbox;
 using static OutlookFollowUp.Tests.ServiceEndToEndTests;
 
 namespace OutlookFollowUp.Tests;
@@ -41,18 +42,20 @@ public sealed class NotificationTests
         }
     }
 
-    private static async Task<Watched> WatchedAsync()
+    private static async Task<Watched> WatchedAsync(SandboxOptions? graph = null, Dictionary<string, string?>? settings = null)
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z"));
-        var server = await SandboxServer.StartAsync(clock);
+        var server = await SandboxServer.StartAsync(clock, graph);
         server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
         server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
             Person("Maya Patel", "maya.patel@contoso.com"), Person("Jordan Lee", Jordan), Person("Sam Ortiz", "sam.ortiz@contoso.com")));
-        var service = new ServiceFactory(server.BaseUrl + "/v1.0", new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             // No debounce: the test's clock stands still, and each pass is the test's own.
             ["Notifications:PublicUrl"] = "http://localhost/", ["Notifications:Debounce"] = "00:00:00",
-        }).WithClock(clock);
+        };
+        foreach (var (key, value) in settings ?? []) values[key] = value;
+        var service = new ServiceFactory(server.BaseUrl + "/v1.0", values).WithClock(clock);
         // Graph posts to the service's public URL; here that is the in-process service.
         server.Sandbox.NotificationClient = service.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await service.ClientFor(Jordan).GetAsync("/api/me")).StatusCode); // signs Jordan up
@@ -265,5 +268,35 @@ public sealed class NotificationTests
         var report = await sweeper.RunOnceAsync(clock.GetUtcNow());
         Assert.Equal(1, report.Users);
         Assert.Equal(0, (await sweeper.RunOnceAsync(clock.GetUtcNow())).Users); // swept once, not once per notification
+    }
+
+    [Fact]
+    public async Task ANotificationRefusedForTheRateLimitIsTakenWhenGraphPostsItAgain()
+    {
+        // Six notification requests a second (the handshakes of three subscriptions, each with its lifecycle URL, fit), and Graph posting a refused
+        // one again 200 ms later, then 400 ms after that, and so on.
+        await using var watched = await WatchedAsync(new SandboxOptions { NotificationRetryFirst = TimeSpan.FromMilliseconds(200) },
+            new() { ["Notifications:PerSecond"] = "6" });
+        var (server, service, clock, sweeper) = watched;
+        clock.Advance(TimeSpan.FromMinutes(30));
+        var http = service.CreateClient();
+        var forged = new JsonObject { ["value"] = new JsonArray(new JsonObject { ["subscriptionId"] = "nope", ["clientState"] = "x" }) }.ToJsonString();
+        // A forger takes this second's requests; the rejection's notification finds the limit reached.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            using var response = await http.PostAsync("/api/notifications", new StringContent(forged, Encoding.UTF8, "application/json"));
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+
+        await watched.RejectionArrivesAsync();
+
+        for (var i = 0; i < 100 && (await InDbAsync(service, db => db.Users.SingleAsync())).NextSweepUtc > clock.GetUtcNow().UtcDateTime; i++)
+            await Task.Delay(100);
+        Assert.True(server.Sandbox.NotificationsRetried > 0, "the first delivery was refused (429) and posted again");
+        Assert.True((await InDbAsync(service, db => db.Users.SingleAsync())).NextSweepUtc <= clock.GetUtcNow().UtcDateTime, "the retried notification made the mailbox due");
+        await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Contains(Folder(server.Sandbox.Find(Jordan)!, "drafts"), d => Key(d)?.StartsWith("ofu1-rr-") == true);
     }
 }

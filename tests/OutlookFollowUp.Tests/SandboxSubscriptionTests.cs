@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using OutlookFollowUp.GraphSandbox;
 
 namespace OutlookFollowUp.Tests;
 
@@ -15,10 +16,12 @@ public sealed class SandboxSubscriptionTests(SandboxFixture fixture) : IClassFix
 {
     private static readonly string Shared = Path.Combine(Path.GetDirectoryName(Report.FindRoot())!, "shared");
 
-    /// <summary>A notification endpoint in the test: echoes validation tokens (or not), keeps what it is sent.</summary>
-    private sealed class Receiver(bool validates = true) : HttpMessageHandler
+    /// <summary>A notification endpoint in the test: echoes validation tokens (or not), refuses the first notifications it is asked to, keeps what it takes.</summary>
+    private sealed class Receiver(bool validates = true, int refuse = 0) : HttpMessageHandler
     {
+        private int _refused;
         public ConcurrentQueue<JsonObject> Received { get; } = new();
+        public int Refused => Volatile.Read(ref _refused);
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -26,6 +29,8 @@ public sealed class SandboxSubscriptionTests(SandboxFixture fixture) : IClassFix
             if (query["validationToken"] is { } token)
                 return validates ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(token, Encoding.UTF8, "text/plain") }
                     : new HttpResponseMessage(HttpStatusCode.NotFound);
+            if (Interlocked.Increment(ref _refused) <= refuse) return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+            Interlocked.Decrement(ref _refused);
             foreach (var n in ((JsonArray)JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!["value"]!).OfType<JsonObject>())
                 Received.Enqueue((JsonObject)n.DeepClone());
             return new HttpResponseMessage(HttpStatusCode.Accepted);
@@ -153,6 +158,73 @@ public sealed class SandboxSubscriptionTests(SandboxFixture fixture) : IClassFix
         finally
         {
             fixture.Sandbox.DropNotificationsAt(0);
+        }
+    }
+
+    /// <summary>A sandbox of the test's own (its retry timings), with a mailbox subscribed to its Inbox and a message delivered.</summary>
+    private static async Task<(SandboxServer Server, Receiver Receiver)> RefusingAsync(SandboxOptions options, int refuse)
+    {
+        var server = await SandboxServer.StartAsync(TimeProvider.System, options);
+        var address = "refusing@contoso.com";
+        server.Sandbox.AddMailbox(address, "Alex Rivera", "Pacific Standard Time");
+        var receiver = new Receiver(refuse: refuse);
+        server.Sandbox.NotificationClient = new HttpClient(receiver);
+        using var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl + "/v1.0/") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sandbox:" + address);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, HttpMethod.Post, "subscriptions", Body("me/mailFolders('Inbox')/messages", DateTimeOffset.UtcNow.AddDays(1), "created"))).Status);
+        server.Sandbox.Deliver(address, new JsonObject { ["subject"] = "Next steps", ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hello" } });
+        await server.Sandbox.FlushNotificationsAsync();
+        return (server, receiver);
+    }
+
+    private static async Task UntilAsync(Func<bool> done)
+    {
+        for (var i = 0; i < 100 && !done(); i++) await Task.Delay(100);
+    }
+
+    [Fact]
+    public async Task ANotificationTheEndpointRefusesIsPostedAgainUntilItIsTaken()
+    {
+        var (server, receiver) = await RefusingAsync(new SandboxOptions { NotificationRetryFirst = TimeSpan.FromMilliseconds(50) }, refuse: 2);
+        await using var _ = server;
+        await UntilAsync(() => !receiver.Received.IsEmpty);
+        Assert.Single(receiver.Received);
+        Assert.Equal(2, receiver.Refused);
+        Assert.Equal(2, server.Sandbox.NotificationsRetried);
+        Assert.Equal(0, server.Sandbox.NotificationsGivenUp);
+    }
+
+    [Fact]
+    public async Task ANotificationNeverTakenIsGivenUpWhenGraphsRetryPeriodEnds()
+    {
+        // Graph retries for four hours; here for 500 ms: posted at 0, 100 and 300 ms; the next, at 700 ms, would pass the end.
+        var (server, receiver) = await RefusingAsync(new SandboxOptions
+        {
+            NotificationRetryFirst = TimeSpan.FromMilliseconds(100), NotificationRetryFor = TimeSpan.FromMilliseconds(500),
+        }, refuse: int.MaxValue);
+        await using var _ = server;
+        await UntilAsync(() => server.Sandbox.NotificationsGivenUp > 0);
+        Assert.Equal(1, server.Sandbox.NotificationsGivenUp);
+        Assert.Equal(2, server.Sandbox.NotificationsRetried);
+        Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
+    public async Task DelayedNotificationsArriveOnlyAfterTheirDelay()
+    {
+        var (client, address, receiver) = NewMailbox();
+        await SendAsync(client, HttpMethod.Post, "subscriptions", Body("me/mailFolders('Inbox')/messages", DateTimeOffset.UtcNow.AddDays(1), "created"));
+        fixture.Sandbox.DelayNotifications = TimeSpan.FromSeconds(1);
+        try
+        {
+            fixture.Sandbox.Deliver(address, new JsonObject { ["subject"] = "Late", ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "x" } });
+            Assert.Empty(receiver.Received);
+            await fixture.Sandbox.FlushNotificationsAsync();
+            Assert.Single(receiver.Received);
+        }
+        finally
+        {
+            fixture.Sandbox.DelayNotifications = TimeSpan.Zero;
         }
     }
 }
