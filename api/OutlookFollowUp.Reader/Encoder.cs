@@ -14,8 +14,15 @@ public static class Encoder
 
     public const int Dimensions = 384;
 
-    /// <summary>Texts encoded together (a message and its sentences fit in one).</summary>
+    /// <summary>At most this many texts encoded together (a message's short sentences fit in one).</summary>
     public const int BatchSize = 32;
+
+    /// <summary>
+    /// A batch's size in characters squared (the attention's memory grows with the square of a text's length): 32
+    /// texts of 250 characters, or 2 of 1,000. ONNX Runtime keeps its memory arena at the largest batch it has run,
+    /// so 32 whole messages at once would hold about 200 MB for the process's life.
+    /// </summary>
+    public const long BatchCost = 32L * 250 * 250;
 
     /// <summary>Whether the model has been loaded in this process (benchmarks report the load apart).</summary>
     public static bool Loaded => Shared.IsValueCreated;
@@ -32,9 +39,12 @@ public static class Encoder
         // sentences batched with its whole text cost as much as the whole text each, and thousands at once take gigabytes.
         var order = Enumerable.Range(0, input.Length).OrderBy(i => input[i].Length).ToArray();
         var result = new float[input.Length][];
-        for (var start = 0; start < order.Length; start += BatchSize)
+        for (int start = 0, end; start < order.Length; start = end)
         {
-            var indices = order[start..Math.Min(order.Length, start + BatchSize)];
+            // Sorted by length, so the batch's last text is its longest: grow it while the padded batch stays within the cost.
+            end = start + 1;
+            while (end < order.Length && end - start < BatchSize && (long)(end - start + 1) * Cost(input[order[end]]) <= BatchCost) end++;
+            var indices = order[start..end];
             var batch = indices.Select(i => input[i]).ToArray();
             float[][] vectors;
             Gate.Wait(cancellationToken);
@@ -50,4 +60,6 @@ public static class Encoder
         }
         return result;
     }
+
+    private static long Cost(string text) => (long)Math.Max(text.Length, 1) * Math.Max(text.Length, 1);
 }
