@@ -27,6 +27,7 @@ public sealed class MailReader : IMailReader
     private readonly IReadOnlyDictionary<string, StoredReading> _stored;
     private readonly ConcurrentDictionary<string, StoredReading> _new = new(StringComparer.Ordinal);
     private readonly StrongBox<long> _encodedMessages;
+    private readonly ConcurrentDictionary<string, MailReading> _invitesRead;
     private IReadOnlyList<Correction> _inviteCorrections = [];
 
     /// <summary>How many messages' vectors are kept in memory (1.5 KB each); past it the cache starts over.</summary>
@@ -36,11 +37,14 @@ public sealed class MailReader : IMailReader
     public const double CorrectionSimilarity = 0.9;
 
     public MailReader(ReaderModel model, ReaderModel? invites = null)
-        : this(model, invites, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>(), new Dictionary<string, StoredReading>(), new StrongBox<long>()) { }
+        : this(model, invites, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>(), new Dictionary<string, StoredReading>(), new StrongBox<long>(),
+            new ConcurrentDictionary<string, MailReading>(StringComparer.Ordinal)) { }
 
     private MailReader(ReaderModel model, ReaderModel? invites, IReadOnlyList<Correction> corrections, ConcurrentDictionary<string, float[]> vectors,
-        ConcurrentDictionary<string, string> textOf, IReadOnlyDictionary<string, StoredReading> stored, StrongBox<long> encodedMessages)
+        ConcurrentDictionary<string, string> textOf, IReadOnlyDictionary<string, StoredReading> stored, StrongBox<long> encodedMessages,
+        ConcurrentDictionary<string, MailReading> invitesRead)
     {
+        _invitesRead = invitesRead;
         _stored = stored;
         _encodedMessages = encodedMessages;
         _model = model;
@@ -51,7 +55,7 @@ public sealed class MailReader : IMailReader
     }
 
     /// <summary>The same reader, with one user's corrections as neighbours (the cache is shared).</summary>
-    public MailReader WithCorrections(IReadOnlyList<Correction> corrections) => new(_model, _invites, corrections, _vectors, _textOf, _stored, _encodedMessages);
+    public MailReader WithCorrections(IReadOnlyList<Correction> corrections) => new(_model, _invites, corrections, _vectors, _textOf, _stored, _encodedMessages, _invitesRead);
 
     /// <summary>
     /// The same reader for one user's plan: their corrections as neighbours, and the features stored for their messages
@@ -60,7 +64,7 @@ public sealed class MailReader : IMailReader
     /// </summary>
     public MailReader ForUser(IReadOnlyList<Correction> corrections, IReadOnlyDictionary<string, StoredReading> stored,
         IReadOnlyList<Correction>? inviteCorrections = null) =>
-        new(_model, _invites, corrections, _vectors, _textOf, stored, _encodedMessages) { _inviteCorrections = inviteCorrections ?? [] };
+        new(_model, _invites, corrections, _vectors, _textOf, stored, _encodedMessages, _invitesRead) { _inviteCorrections = inviteCorrections ?? [] };
 
     /// <summary>The labels a user's word gives an invite's correction ("this is an interview", "not an interview").</summary>
     public const string InterviewLabel = "interview", NotInterviewLabel = "not-interview";
@@ -82,7 +86,15 @@ public sealed class MailReader : IMailReader
     public MailReading? ReadInvite(string? eventId, string text, IReadOnlyList<string> signals, CancellationToken cancellationToken = default)
     {
         if (_invites is null || text.Length == 0) return null;
-        return ReadInvite(Features.WithSignals(Vector(null, text, cancellationToken), signals, _invites.SignalWeight), signals.Contains("rules:interview"));
+        // Every replan detects every kept event again, and tracking systems send the same text to every candidate: the
+        // same text with the same evidence reads the same, until the user's own word on an invite is a neighbour.
+        var key = _inviteCorrections.Count == 0 ? KeyOf(text) + "|" + string.Join('|', signals) : null;
+        if (key is not null && _invitesRead.TryGetValue(key, out var known)) return known;
+        var reading = ReadInvite(Features.WithSignals(Vector(null, text, cancellationToken), signals, _invites.SignalWeight), signals.Contains("rules:interview"));
+        if (key is null) return reading;
+        if (_invitesRead.Count >= MaxCachedVectors) _invitesRead.Clear();
+        _invitesRead[key] = reading;
+        return reading;
     }
 
     /// <summary>

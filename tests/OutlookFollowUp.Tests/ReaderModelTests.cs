@@ -116,6 +116,22 @@ public class ReaderModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnInviteTextIsReadOnceForEveryoneUntilAUsersWordOnOneIsItsNeighbour()
+    {
+        var reader = new MailReader(ReaderModel.Embedded("replies"), ReaderModel.Embedded("invites"));
+        const string text = "Podcast recording: careers in data. Join us to record episode 42 of the show.";
+        string[] signals = ["rules:not", "service"];
+        var first = reader.ForUser([], new Dictionary<string, StoredReading>()).ReadInvite("e1", text, signals)!;
+        // Another user's replan of the same template: the reading made once, not made again.
+        Assert.Same(first, reader.ForUser([], new Dictionary<string, StoredReading>()).ReadInvite("e9", text, signals));
+        // A user who said such an invite is an interview reads it their way, whatever was read for others.
+        var theirs = reader.ForUser([], new Dictionary<string, StoredReading>(), [new Correction("e0", MailReader.InterviewLabel, reader.InviteVector(text))]);
+        var reading = theirs.ReadInvite("e1", text, signals)!;
+        Assert.Equal(("interview", true), (reading.Label, reading.Confident));
+        Assert.Contains("you marked", reading.Because);
+    }
+
+    [Fact]
     public void ReadingAHostileMessageCostsNoMoreThanReadingAShortOne()
     {
         // The text is cut before the encoder sees it (1,000 characters, 16 sentences): cost per message is bounded.
