@@ -22,10 +22,10 @@ public sealed partial class GraphSandbox
 
     private readonly ConcurrentQueue<Task> _deliveries = new();
     private readonly CancellationTokenSource _stopping = new();
+    private Random _dropRandom = new(7);
 
     /// <summary>No more notifications or retries from this sandbox (its server is stopping).</summary>
     public void StopNotifications() => _stopping.Cancel();
-    private Random _dropRandom = new(7);
 
     /// <summary>Posts validation requests and notifications; tests point it at an in-process service.</summary>
     public HttpClient NotificationClient { get; set; } = new() { Timeout = TimeSpan.FromSeconds(10) };

@@ -22,12 +22,7 @@ public sealed class SandboxFixture : IAsyncLifetime
     }
 
     /// <summary>A client signed in as <paramref name="mailbox"/>, the way the sandbox reads a caller.</summary>
-    public HttpClient ClientFor(string mailbox)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/v1.0/") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox:" + mailbox);
-        return client;
-    }
+    public HttpClient ClientFor(string mailbox) => SandboxServer.ClientFor(BaseUrl, mailbox);
 }
 
 /// <summary>A sandbox on Kestrel on loopback with a clock of the test's choosing.</summary>
@@ -43,6 +38,16 @@ public sealed class SandboxServer : IAsyncDisposable
 
     public GraphSandbox.GraphSandbox Sandbox { get; }
     public string BaseUrl => _app.Urls.First();
+
+    /// <summary>A client signed in as <paramref name="mailbox"/>, the way the sandbox reads a caller.</summary>
+    public HttpClient ClientFor(string mailbox) => ClientFor(BaseUrl, mailbox);
+
+    internal static HttpClient ClientFor(string baseUrl, string mailbox)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(baseUrl + "/v1.0/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sandbox:" + mailbox);
+        return client;
+    }
 
     public static async Task<SandboxServer> StartAsync(TimeProvider time, SandboxOptions? options = null)
     {

@@ -169,8 +169,7 @@ public sealed class SandboxSubscriptionTests(SandboxFixture fixture) : IClassFix
         server.Sandbox.AddMailbox(address, "Alex Rivera", "Pacific Standard Time");
         var receiver = new Receiver(refuse: refuse);
         server.Sandbox.NotificationClient = new HttpClient(receiver);
-        using var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl + "/v1.0/") };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sandbox:" + address);
+        using var client = server.ClientFor(address);
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, HttpMethod.Post, "subscriptions", Body("me/mailFolders('Inbox')/messages", DateTimeOffset.UtcNow.AddDays(1), "created"))).Status);
         server.Sandbox.Deliver(address, new JsonObject { ["subject"] = "Next steps", ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = "Hello" } });
         await server.Sandbox.FlushNotificationsAsync();
