@@ -85,8 +85,16 @@ public static class DataExtensions
         public static readonly SqliteTuning Instance = new();
         private const string Pragma = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
 
+        // Both settings belong to the physical connection, which Microsoft.Data.Sqlite pools: EF opens a connection for
+        // every query and save, and setting them again on each open was one more statement per database round trip.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Tuned = new();
+
+        private static bool Due(System.Data.Common.DbConnection connection) =>
+            connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || Tuned.TryAdd(handle, Instance);
+
         public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData)
         {
+            if (!Due(connection)) return;
             using var command = connection.CreateCommand();
             command.CommandText = Pragma;
             command.ExecuteNonQuery();
@@ -94,6 +102,7 @@ public static class DataExtensions
 
         public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
+            if (!Due(connection)) return;
             await using var command = connection.CreateCommand();
             command.CommandText = Pragma;
             await command.ExecuteNonQueryAsync(cancellationToken);
