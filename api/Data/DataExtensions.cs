@@ -87,25 +87,37 @@ public static class DataExtensions
 
         // Both settings belong to the physical connection, which Microsoft.Data.Sqlite pools: EF opens a connection for
         // every query and save, and setting them again on each open was one more statement per database round trip.
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Tuned = new();
+        // A handle is marked only once its settings are in: a failed or cancelled first attempt is tried again.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> TunedHandles = new();
 
-        private static bool Due(System.Data.Common.DbConnection connection) =>
-            connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || Tuned.TryAdd(handle, Instance);
+        private static bool IsTuned(System.Data.Common.DbConnection connection) =>
+            connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } && TunedHandles.TryGetValue(handle, out _);
+
+        private static void MarkTuned(System.Data.Common.DbConnection connection)
+        {
+            if (connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle }) TunedHandles.AddOrUpdate(handle, Instance);
+        }
 
         public override void ConnectionOpened(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData)
         {
-            if (!Due(connection)) return;
-            using var command = connection.CreateCommand();
-            command.CommandText = Pragma;
-            command.ExecuteNonQuery();
+            if (IsTuned(connection)) return;
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = Pragma;
+                command.ExecuteNonQuery();
+            }
+            MarkTuned(connection);
         }
 
         public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
-            if (!Due(connection)) return;
-            await using var command = connection.CreateCommand();
-            command.CommandText = Pragma;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            if (IsTuned(connection)) return;
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = Pragma;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            MarkTuned(connection);
         }
     }
 }

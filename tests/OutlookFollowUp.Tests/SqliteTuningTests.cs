@@ -6,19 +6,18 @@ namespace OutlookFollowUp.Tests;
 /// <summary>SQLite's per-connection settings (WAL's synchronous=NORMAL, the busy wait) on every connection the service opens.</summary>
 public sealed class SqliteTuningTests
 {
-    private static async Task<string> DatabaseAsync()
+    /// <summary>A migrated database, as the tests open it (no pool) and as the service does (pooled).</summary>
+    private static async Task<(string Unpooled, string Pooled)> DatabaseAsync()
     {
         var connection = await TestDatabases.ConnectionStringAsync("sqlite");
         await using var db = await TestDatabases.MigratedAsync("sqlite", connection);
-        return connection;
+        return (connection, connection.Replace(";Pooling=false", "", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
-    public async Task EveryConnectionOpenedFromThePoolIsTunedOnce()
+    public async Task EveryConnectionPooledOrNotHasBothSettings()
     {
-        var unpooled = await DatabaseAsync();
-        // The tests' databases are opened without the pool; the service's are pooled.
-        var pooled = unpooled.Replace(";Pooling=false", "", StringComparison.OrdinalIgnoreCase);
+        var (unpooled, pooled) = await DatabaseAsync();
         for (var i = 0; i < 3; i++)
         {
             await using var db = TestDatabases.Context("sqlite", pooled);
@@ -37,7 +36,7 @@ public sealed class SqliteTuningTests
     [Fact]
     public async Task APooledConnectionIsTunedWhenFirstOpenedNotOnEveryOpen()
     {
-        var pooled = (await DatabaseAsync()).Replace(";Pooling=false", "", StringComparison.OrdinalIgnoreCase);
+        var (_, pooled) = await DatabaseAsync();
         object handle;
         await using (var first = TestDatabases.Context("sqlite", pooled))
         {
