@@ -107,8 +107,8 @@ public static class ReadingExtensions
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 try
                 {
-                    Encoder.Load();
-                    log.LogInformation("Mail reader loaded in {Ms} ms", (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    var how = Encoder.Load();
+                    log.LogInformation("Mail reader loaded in {Ms} ms, {How}", (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, how);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
