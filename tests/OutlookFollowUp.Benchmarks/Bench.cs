@@ -8,7 +8,8 @@ using OutlookFollowUp.Tests;
 namespace OutlookFollowUp.Benchmarks;
 
 /// <summary>How big a run is: the full one the issue names, or a smoke run with tiny inputs (tests/run.sh).</summary>
-public sealed record BenchOptions(int Mailboxes, int Opens, int PaneLoads, bool Smoke, string Out, string? Only = null)
+/// <summary><paramref name="Repeat"/>: how many times figure 3's pass runs (fresh mailboxes and database each time); the report gives the median and every run.</summary>
+public sealed record BenchOptions(int Mailboxes, int Opens, int PaneLoads, bool Smoke, string Out, string? Only = null, int Repeat = 1)
 {
     public static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(50);
     public const int Parallelism = 16;
@@ -26,11 +27,23 @@ public sealed record BenchOptions(int Mailboxes, int Opens, int PaneLoads, bool 
                 case "--opens" when int.TryParse(Next(), out var n) && n > 0: o = o with { Opens = n }; break;
                 case "--pane-loads" when int.TryParse(Next(), out var n) && n > 0: o = o with { PaneLoads = n }; break;
                 case "--out" when Next() is { } dir: o = o with { Out = Path.GetFullPath(dir) }; break;
-                case "--only" when Next() is "pane" or "sweeps" or "busy" or "engine" or "hostile" or "reader" or "push": o = o with { Only = args[i] }; break;
+                case "--repeat" when int.TryParse(Next(), out var n) && n is > 0 and <= 20: o = o with { Repeat = n }; break;
+                case "--only" when Next() is "pane" or "sweeps" or "pass" or "busy" or "engine" or "hostile" or "reader" or "push": o = o with { Only = args[i] }; break;
                 default:
-                    error.WriteLine("usage: [--smoke] [--mailboxes N] [--opens N] [--pane-loads N] [--out DIR] [--only pane|sweeps|busy|engine|hostile|reader|push]");
+                    error.WriteLine("usage: [--smoke] [--mailboxes N] [--opens N] [--pane-loads N] [--repeat N (1-20)] [--out DIR] [--only pane|sweeps|pass|busy|engine|hostile|reader|push]");
                     return null;
             }
+        }
+        ServiceRuns.ServiceEnvironment(out var bad);
+        if (bad is not null)
+        {
+            error.WriteLine($"OFU_BENCH_SERVICE_ENV: '{bad}' is not NAME=value (pairs are separated by ';')");
+            return null;
+        }
+        if (Environment.GetEnvironmentVariable("OFU_BENCH_PERF") is { Length: > 0 } perf && !Directory.Exists(perf))
+        {
+            error.WriteLine($"OFU_BENCH_PERF: {perf} is not a folder");
+            return null;
         }
         return o;
     }
@@ -67,6 +80,20 @@ public static class ServiceRuns
     /// <summary>Cpu: processor time the service's processes used; SandboxCpu: what this process (the sandbox) used meanwhile.</summary>
     public sealed record PassResult(TimeSpan Wall, TimeSpan Pass, long PeakBytes, IReadOnlyList<string> Summaries, TimeSpan Cpu, TimeSpan SandboxCpu);
 
+    /// <summary>OFU_BENCH_SERVICE_ENV's pairs; <paramref name="bad"/> names the first that is not NAME=value (then none are given).</summary>
+    public static IReadOnlyList<(string Name, string Value)> ServiceEnvironment(out string? bad)
+    {
+        var pairs = new List<(string, string)>();
+        bad = null;
+        foreach (var pair in (Environment.GetEnvironmentVariable("OFU_BENCH_SERVICE_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0) { bad = pair; return []; }
+            pairs.Add((pair[..eq], pair[(eq + 1)..]));
+        }
+        return pairs;
+    }
+
     /// <summary>Starts <paramref name="instances"/> `sweep --once` processes at once and waits for all.</summary>
     public static async Task<PassResult> SweepOnceAsync(Dictionary<string, string> settings, int instances, DateTimeOffset? now = null)
     {
@@ -80,12 +107,27 @@ public static class ServiceRuns
             // OFU_BENCH_TRACE=DIR: each pass runs under dotnet-trace (CPU samples, speedscope format) for a profile.
             if (Environment.GetEnvironmentVariable("OFU_BENCH_TRACE") is { Length: > 0 } traces)
                 command = ["dotnet-trace", "collect", "--format", "Speedscope", "-o", Path.Combine(traces, $"sweep-{DateTime.UtcNow:HHmmss}-{i}.nettrace"), "--", .. command];
+            // OFU_BENCH_PERF=DIR: each pass runs under Linux perf (processor samples of every thread, native frames
+            // included, which dotnet-trace's wall-clock samples are not); its processor and memory figures are then perf's too.
+            var perf = Environment.GetEnvironmentVariable("OFU_BENCH_PERF") is { Length: > 0 } perfDir ? perfDir : null;
+            if (perf is not null)
+                command = ["perf", "record", "-F", "999", "-g", "-o", Path.Combine(perf, $"sweep-{DateTime.UtcNow:HHmmss}-{i}.data"), "--", .. command];
             var start = new ProcessStartInfo(command[0], command[1..])
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
                 Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Development", ["DOTNET_ENVIRONMENT"] = "Development" },
             };
             foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
+            // OFU_BENCH_SERVICE_ENV="K=V;K=V": environment for the service's processes only (runtime knobs compared
+            // side by side, e.g. DOTNET_TieredCompilation=0), never for the benchmark or the sandbox it hosts.
+            foreach (var (name, value) in ServiceEnvironment(out _)) start.Environment[name] = value;
+            if (perf is not null)
+            {
+                // perf reads the JIT's code names from /tmp/perf-PID.map; with W^X on, JIT'd code runs from a double
+                // mapping that perf cannot name (it shows as memfd:doublemapper).
+                start.Environment["DOTNET_PerfMapEnabled"] = "1";
+                start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+            }
             processes.Add(Process.Start(start)!);
         }
         var outputs = processes.Select(p => p.StandardOutput.ReadToEndAsync()).ToList();

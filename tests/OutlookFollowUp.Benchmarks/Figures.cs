@@ -101,8 +101,22 @@ public static class SweepFigures
     public static async Task RunAsync(BenchOptions o, List<Figure> figures, List<string> notes)
     {
         var n = o.Mailboxes;
-        // 3. One instance, SQLite (the default), every mailbox due.
-        var (first, requests, calls, throttled, settings, rounds) = await BigSweepAsync(n, postgres: false, instances: 1);
+        // 3. One instance, SQLite (the default), every mailbox due; --repeat runs it again on fresh mailboxes and a
+        // fresh database (one pass's processor time varies by 10-20 % between runs on the same machine).
+        var runs = new List<(ServiceRuns.PassResult Pass, int Requests, int Calls, int Throttled, SweepSettings Settings, int Rounds)>();
+        for (var r = 0; r < o.Repeat; r++)
+        {
+            if (runs.Count > 0) await runs[^1].Settings.Graph.DisposeAsync(); // only the last run's sandbox serves figure 2
+            runs.Add(await BigSweepAsync(n, postgres: false, instances: 1));
+        }
+        // The run of median pass time stands for the pass; with one run, that run.
+        var (first, requests, calls, throttled, settings, rounds) = runs.OrderBy(x => x.Pass.Pass).ElementAt(runs.Count / 2);
+        if (runs.Count > 1)
+        {
+            settings = runs[^1].Settings;
+            notes.Add($"3. The pass {runs.Count} times (each on fresh mailboxes and a fresh database); the figures are the run of median time. "
+                      + "Each run: " + string.Join("; ", runs.Select(x => $"{x.Pass.Pass.TotalSeconds:0.0} s, {x.Pass.Cpu.TotalMilliseconds / n:0.0} ms of the service's processor per mailbox, peak {x.Pass.PeakBytes / 1048576.0:0} MB")));
+        }
         var ideal = TimeSpan.FromMilliseconds(requests * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism);
         var ratio = first.Pass / ideal;
         figures.Add(new("3. Sweeping many mailboxes", $"{n:N0} mailboxes x 5 processes, one instance, SQLite: the pass's time",
@@ -116,10 +130,16 @@ public static class SweepFigures
         figures.Add(new("3. Sweeping many mailboxes", "HTTP requests per mailbox (Graph-counted calls, batch items included)",
             $"{(double)requests / n:0.00} ({(double)calls / n:0.00})", "bound: 1 sync + 1 read + writes", "reported", null));
         figures.Add(new("3. Sweeping many mailboxes", "429 responses received", $"{throttled}", "no fault injection", "0", throttled == 0, throttled));
-        figures.Add(new("3. Sweeping many mailboxes", "Peak memory of the service (VmHWM)", $"{first.PeakBytes / 1048576.0:0} MB", "", "< 300 MB", first.PeakBytes < 300L * 1048576, first.PeakBytes / (300.0 * 1048576)));
+        // Issue 12's bound with the reader's model loaded (the 300 MB of the sweep's first issue predates the model).
+        figures.Add(new("3. Sweeping many mailboxes", "Peak memory of the service (VmHWM), the reader's model loaded", $"{first.PeakBytes / 1048576.0:0} MB", "the model's share: figure 9", "< 450 MB", first.PeakBytes < 450L * 1048576, first.PeakBytes / (450.0 * 1048576)));
         figures.Add(new("3. Sweeping many mailboxes", "Processor time: the service / the sandbox, per mailbox",
             $"{first.Cpu.TotalMilliseconds / n:0.0} ms / {first.SandboxCpu.TotalMilliseconds / n:0.0} ms", $"{Environment.ProcessorCount} cores shared by both", "reported", null));
         notes.Add($"3. The pass printed: {string.Join(" | ", first.Summaries)}");
+        if (o.Only == "pass")
+        {
+            await settings.Graph.DisposeAsync();
+            return;
+        }
 
         // 2. The same mailboxes again, nothing changed: an incremental, idle pass.
         await using (var graph = settings.Graph)
