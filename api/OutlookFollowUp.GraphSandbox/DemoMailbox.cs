@@ -13,9 +13,14 @@ public static class DemoMailbox
     public const string Address = "alex.rivera@outlook.com";
     public const string ZoneId = "Pacific Standard Time";
 
-    /// <summary>Seeds the demo's processes into <paramref name="address"/>'s mailbox (the benchmark seeds thousands).</summary>
-    public static SandboxMailbox Seed(GraphSandbox sandbox, DateTimeOffset now, string address = Address, string displayName = "Alex Rivera")
+    /// <summary>
+    /// Seeds the demo's processes into <paramref name="address"/>'s mailbox (the benchmark seeds thousands). With a
+    /// <paramref name="reference"/>, every invite and message ends with it, so that no two mailboxes share a text (the
+    /// reader keeps what it has read by the text: identical mailboxes would be read once for all).
+    /// </summary>
+    public static SandboxMailbox Seed(GraphSandbox sandbox, DateTimeOffset now, string address = Address, string displayName = "Alex Rivera", string? reference = null)
     {
+        var tail = reference is null ? "" : $" Ref {reference}";
         var box = sandbox.Find(address) ?? sandbox.AddMailbox(address, displayName, ZoneId);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(ZoneId);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
@@ -31,7 +36,7 @@ public static class DemoMailbox
         JsonObject Invite(string subject, string body, DateOnly day, int hour, int hours, JsonObject organizer, params JsonObject[] attendees) => new()
         {
             ["subject"] = subject,
-            ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = body },
+            ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = reference is null ? body : $"{body}<p>{tail.Trim()}</p>" },
             ["start"] = new JsonObject { ["dateTime"] = At(day, hour), ["timeZone"] = ZoneId },
             ["end"] = new JsonObject { ["dateTime"] = At(day, hour + hours), ["timeZone"] = ZoneId },
             ["organizer"] = organizer.DeepClone(),
@@ -40,7 +45,7 @@ public static class DemoMailbox
         JsonObject Mail(string subject, string body, JsonObject from, DateOnly day, int hour) => new()
         {
             ["subject"] = subject,
-            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = body },
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = body + tail },
             ["from"] = from.DeepClone(),
             ["toRecipients"] = new JsonArray(Person(displayName, address)),
             ["receivedDateTime"] = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(new TimeOnly(hour, 0)), zone).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),

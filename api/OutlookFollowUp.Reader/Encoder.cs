@@ -13,8 +13,16 @@ namespace OutlookFollowUp.Reader;
 public static class Encoder
 {
     private static readonly Lazy<MiniLm> Shared = new(MiniLm.Load, LazyThreadSafetyMode.ExecutionAndPublication);
-    // One encoding at a time: ONNX Runtime already spreads one over the cores, and the tokenizer's thread safety is not documented.
-    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    /// <summary>
+    /// How many encodings run at once, each on one thread. A session run is thread-safe; one run spread over every core
+    /// (ONNX Runtime's default) spends much of it on synchronising and spinning, and a sweep reads many messages at
+    /// once: on 2 cores, 500 mailboxes of unread text took 22 % less processor and 20 % less time this way (benchmark
+    /// figure 3b). At most 4, because each concurrent run keeps its own activations in the session's memory arena.
+    /// </summary>
+    public static readonly int Concurrency = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    private static readonly SemaphoreSlim Gate = new(Concurrency, Concurrency);
 
     public const int Dimensions = 384;
 
@@ -107,7 +115,8 @@ public static class Encoder
                     var path = Path.Combine(folder.FullName, "model.onnx");
                     CopyResource(file, path);
                     // ONNX Runtime reads the whole file when the session is created: the copy can go at once.
-                    return new MiniLm(new InferenceSession(path)) { How = "from a temporary copy of the model" };
+                    using var options = Options();
+                    return new MiniLm(new InferenceSession(path, options)) { How = "from a temporary copy of the model" };
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -125,8 +134,12 @@ public static class Encoder
             using var stream = assembly.GetManifestResourceStream(ModelResource) ?? throw new InvalidOperationException($"{ModelResource} is not in {assembly.GetName().Name}");
             var bytes = new byte[stream.Length];
             stream.ReadExactly(bytes);
-            return new MiniLm(new InferenceSession(bytes)) { How = $"in memory, about 180 MB more ({why})" };
+            using var inMemory = Options();
+            return new MiniLm(new InferenceSession(bytes, inMemory)) { How = $"in memory, about 180 MB more ({why})" };
         }
+
+        /// <summary>One thread a run (runs go in parallel instead, see <see cref="Concurrency"/>); the rest is the package's default.</summary>
+        private static SessionOptions Options() => new() { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
 
         /// <summary>Copies the embedded model out of the assembly's file with plain reads (the mapped image is never touched).</summary>
         private static void CopyResource(string assemblyFile, string target)
@@ -162,7 +175,8 @@ public static class Encoder
         /// <summary>The package encoder's computation: the first output mean-pooled over the attention mask, then unit length.</summary>
         public float[][] Encode(string[] texts, CancellationToken cancellationToken)
         {
-            var tokens = _tokenizer.Encode(texts);
+            List<(long[] InputIds, long[] TokenTypeIds, long[] AttentionMask)> tokens;
+            lock (_tokenizer) tokens = _tokenizer.Encode(texts); // its thread safety is not documented; it is the cheap part
             int count = tokens.Count, length = tokens[0].InputIds.Length;
             var ids = new long[count * length];
             var mask = new long[count * length];

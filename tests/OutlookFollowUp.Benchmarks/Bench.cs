@@ -208,10 +208,11 @@ public static class Mailboxes
 {
     public static string Address(int i) => $"seeker{i:D5}@outlook.com";
 
-    public static async Task<SandboxServer> SeedAsync(int count, DateTimeOffset now)
+    /// <summary>The demo's mailbox <paramref name="count"/> times; <paramref name="ownTexts"/>: each with texts of its own (see <see cref="DemoMailbox.Seed"/>).</summary>
+    public static async Task<SandboxServer> SeedAsync(int count, DateTimeOffset now, bool ownTexts = false)
     {
         var server = await SandboxServer.StartAsync(TimeProvider.System, new SandboxOptions { Latency = BenchOptions.Latency });
-        for (var i = 0; i < count; i++) DemoMailbox.Seed(server.Sandbox, now, Address(i), $"Seeker {i}");
+        for (var i = 0; i < count; i++) DemoMailbox.Seed(server.Sandbox, now, Address(i), $"Seeker {i}", ownTexts ? $"JS-{i:D5}" : null);
         return server;
     }
 }

@@ -35,6 +35,17 @@ public class EncoderTests
     }
 
     [Fact]
+    public void EncodingsRunningAtOnceGiveWhatEachGivesAlone()
+    {
+        var root = Path.Combine(Report.FindRoot(), "tests", "corpus");
+        var texts = Published.Replies(root, "dev").Select(i => i.Text).Take(24).ToList();
+        var alone = texts.Select(t => Encoder.Encode([t])[0]).ToList();
+        var together = new float[texts.Count][];
+        Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 * Encoder.Concurrency }, i => together[i] = Encoder.Encode([texts[i]])[0]);
+        for (var i = 0; i < texts.Count; i++) Assert.True(alone[i].AsSpan().SequenceEqual(together[i]), $"text {i} read differently when encoded alongside others");
+    }
+
+    [Fact]
     public void TheModelIsLoadedFromATemporaryCopyNotFromTheAssemblysImage()
     {
         Assert.Equal("from a temporary copy of the model", Encoder.Load());
