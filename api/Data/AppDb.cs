@@ -50,6 +50,11 @@ public sealed class EventRecord
     public DateTime StartUtc { get; set; }
     /// <summary>The event as Graph gave it (the invite, which detection and the decision date read).</summary>
     public required string Json { get; set; }
+    /// <summary>
+    /// The mail reader's features of the invite, as <see cref="MailRecord.Reading"/> keeps a message's (a hash of the
+    /// text, then 16-bit components): an invite is encoded once, whatever the instance or restart. Never the text.
+    /// </summary>
+    public byte[]? Reading { get; set; }
 }
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using OutlookFollowUp.Engine;
@@ -26,7 +25,7 @@ public sealed class MailReader : IMailReader
     private readonly ConcurrentDictionary<string, string> _textOf;
     private readonly IReadOnlyDictionary<string, StoredReading> _stored;
     private readonly ConcurrentDictionary<string, StoredReading> _new = new(StringComparer.Ordinal);
-    private readonly StrongBox<long> _encodedMessages;
+    private readonly Counts _encoded;
     private readonly ConcurrentDictionary<string, MailReading> _invitesRead;
     private IReadOnlyList<Correction> _inviteCorrections = [];
 
@@ -37,16 +36,16 @@ public sealed class MailReader : IMailReader
     public const double CorrectionSimilarity = 0.9;
 
     public MailReader(ReaderModel model, ReaderModel? invites = null)
-        : this(model, invites, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>(), new Dictionary<string, StoredReading>(), new StrongBox<long>(),
+        : this(model, invites, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>(), new Dictionary<string, StoredReading>(), new Counts(),
             new ConcurrentDictionary<string, MailReading>(StringComparer.Ordinal)) { }
 
     private MailReader(ReaderModel model, ReaderModel? invites, IReadOnlyList<Correction> corrections, ConcurrentDictionary<string, float[]> vectors,
-        ConcurrentDictionary<string, string> textOf, IReadOnlyDictionary<string, StoredReading> stored, StrongBox<long> encodedMessages,
+        ConcurrentDictionary<string, string> textOf, IReadOnlyDictionary<string, StoredReading> stored, Counts encoded,
         ConcurrentDictionary<string, MailReading> invitesRead)
     {
         _invitesRead = invitesRead;
         _stored = stored;
-        _encodedMessages = encodedMessages;
+        _encoded = encoded;
         _model = model;
         _invites = invites;
         _corrections = corrections;
@@ -55,7 +54,7 @@ public sealed class MailReader : IMailReader
     }
 
     /// <summary>The same reader, with one user's corrections as neighbours (the cache is shared).</summary>
-    public MailReader WithCorrections(IReadOnlyList<Correction> corrections) => new(_model, _invites, corrections, _vectors, _textOf, _stored, _encodedMessages, _invitesRead);
+    public MailReader WithCorrections(IReadOnlyList<Correction> corrections) => new(_model, _invites, corrections, _vectors, _textOf, _stored, _encoded, _invitesRead);
 
     /// <summary>
     /// The same reader for one user's plan: their corrections as neighbours, and the features stored for their messages
@@ -64,7 +63,11 @@ public sealed class MailReader : IMailReader
     /// </summary>
     public MailReader ForUser(IReadOnlyList<Correction> corrections, IReadOnlyDictionary<string, StoredReading> stored,
         IReadOnlyList<Correction>? inviteCorrections = null) =>
-        new(_model, _invites, corrections, _vectors, _textOf, stored, _encodedMessages, _invitesRead) { _inviteCorrections = inviteCorrections ?? [] };
+        new(_model, _invites, corrections, _vectors, _textOf, stored, _encoded, _invitesRead) { _inviteCorrections = inviteCorrections ?? [], _forUser = true };
+
+    // Only a user's reader keeps its new readings for the host to store: the shared one also reads for the stateless
+    // plan endpoint and the CLI, whose message ids are anyone's, and would keep them for the life of the process.
+    private bool _forUser;
 
     /// <summary>The labels a user's word gives an invite's correction ("this is an interview", "not an interview").</summary>
     public const string InterviewLabel = "interview", NotInterviewLabel = "not-interview";
@@ -73,7 +76,23 @@ public sealed class MailReader : IMailReader
     public float[] InviteVector(string text, CancellationToken cancellationToken = default) => Features.Whole(Vector(null, text, cancellationToken));
 
     /// <summary>How many messages (by id) this reader and those made from it have sent to the encoder.</summary>
-    public long EncodedMessages => Interlocked.Read(ref _encodedMessages.Value);
+    public long EncodedMessages => Interlocked.Read(ref _encoded.Messages);
+
+    /// <summary>How many invites (by event id) this reader and those made from it have sent to the encoder.</summary>
+    public long EncodedInvites => Interlocked.Read(ref _encoded.Invites);
+
+    /// <summary>What an invite's reading is kept by among a user's readings (an event's id is not a message's).</summary>
+    public static string EventKey(string eventId) => EventPrefix + eventId;
+
+    /// <summary>The event id in a key made by <see cref="EventKey"/>; null for a message's id.</summary>
+    public static string? EventIdOf(string key) => key.StartsWith(EventPrefix, StringComparison.Ordinal) ? key[EventPrefix.Length..] : null;
+
+    private const string EventPrefix = "event:";
+
+    private sealed class Counts
+    {
+        public long Messages, Invites;
+    }
 
     /// <summary>Messages this reader read whose features were not stored (or were stored for another text).</summary>
     public IReadOnlyDictionary<string, StoredReading> NewReadings => _new;
@@ -89,8 +108,16 @@ public sealed class MailReader : IMailReader
         // Every replan detects every kept event again, and tracking systems send the same text to every candidate: the
         // same text with the same evidence reads the same, until the user's own word on an invite is a neighbour.
         var key = _inviteCorrections.Count == 0 ? KeyOf(text) + "|" + string.Join('|', signals) : null;
-        if (key is not null && _invitesRead.TryGetValue(key, out var known)) return known;
-        var reading = ReadInvite(Features.WithSignals(Vector(null, text, cancellationToken), signals, _invites.SignalWeight), signals.Contains("rules:interview"));
+        if (key is not null && _invitesRead.TryGetValue(key, out var known))
+        {
+            // Read before for another event with the same text: still kept on this user's event (from the cache of
+            // vectors, no encoding), so that after a restart it is not encoded again.
+            if (_forUser && eventId is not null && !_stored.ContainsKey(EventKey(eventId))) _ = Vector(EventKey(eventId), text, cancellationToken);
+            return known;
+        }
+        // By the event's id too, so that the host can keep the features on the event (a restart does not encode it again).
+        var features = Vector(eventId is null ? null : EventKey(eventId), text, cancellationToken);
+        var reading = ReadInvite(Features.WithSignals(features, signals, _invites.SignalWeight), signals.Contains("rules:interview"));
         if (key is null) return reading;
         if (_invitesRead.Count >= MaxCachedVectors) _invitesRead.Clear();
         _invitesRead[key] = reading;
@@ -144,11 +171,11 @@ public sealed class MailReader : IMailReader
         {
             // At the precision it is stored with, so a message reads the same whether encoded now or stored before.
             v = ReaderModel.DequantizeBytes(ReaderModel.QuantizeBytes(Features.For([text], cancellationToken)[0]));
-            if (messageId is not null) Interlocked.Increment(ref _encodedMessages.Value);
+            if (messageId is not null) Interlocked.Increment(ref messageId.StartsWith(EventPrefix, StringComparison.Ordinal) ? ref _encoded.Invites : ref _encoded.Messages);
             if (_vectors.Count >= MaxCachedVectors) _vectors.Clear();
             _vectors[key] = v;
         }
-        if (messageId is not null) _new[messageId] = new StoredReading(key, v);
+        if (messageId is not null && _forUser) _new[messageId] = new StoredReading(key, v);
         return v;
     }
 

@@ -95,7 +95,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             // The product's own reminders are kept too: the plans read them to know a reminder exists.
             var verdict = StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null
                 ? DetectionVerdict.Interview
-                : InterviewDetector.Detect(e, profile, says, inviteReader ??= await InviteReaderAsync(user, cancellationToken), cancellationToken).Verdict;
+                : InterviewDetector.Detect(e, profile, says, inviteReader ??= await InviteReaderAsync(user, stored.Values, cancellationToken), cancellationToken).Verdict;
             if (verdict == DetectionVerdict.NotInterview && says is null && !stored.ContainsKey(e.Id)) continue;
             if (verdict == DetectionVerdict.NotInterview && says is null && stored.Remove(e.Id, out var notNow))
             {
@@ -106,6 +106,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             Upsert(user, stored, e);
             changed = true;
         }
+        KeepInviteReadings(inviteReader, stored);
         if (changed || changes.Messages.Count == 0) return changed;
 
         // The drafts the product just wrote come back through the Drafts feed: as written, they change no plan.
@@ -399,7 +400,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             if (ReplyClassifier.ClassOf(c.Class) is { } cls) said.TryAdd(c.MessageId, cls);
         var reader = reading.Reader is null ? null : reading.Reader.ForUser(
             Neighbours(corrections.Where(c => ReplyClassifier.ClassOf(c.Class) is not null)),
-            await StoredReadingsAsync(user, mail, cancellationToken),
+            await StoredReadingsAsync(user, mail, events, cancellationToken),
             Neighbours(corrections.Where(IsInviteLabel)));
         IMailReader? engineReader = reader;
         if (reading.Chat is { } chat)
@@ -456,14 +457,34 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         .OrderByDescending(m => m.ReceivedDateTime).Take(ChatReader.MaxPerPlan)
         .Select(ChatReader.TextOf);
 
-    /// <summary>The reader with the user's word on earlier invites as neighbours (null: no reader).</summary>
-    private async Task<MailReader?> InviteReaderAsync(UserRecord user, CancellationToken cancellationToken)
+    /// <summary>The reader with the user's word on earlier invites as neighbours and the kept events' readings (null: no reader).</summary>
+    private async Task<MailReader?> InviteReaderAsync(UserRecord user, IEnumerable<EventRecord> events, CancellationToken cancellationToken)
     {
         if (reading.Reader is null) return null;
         var said = await db.Corrections.AsNoTracking()
             .Where(c => c.UserId == user.Id && c.Vector != null && (c.Class == MailReader.InterviewLabel || c.Class == MailReader.NotInterviewLabel))
             .OrderByDescending(c => c.CreatedUtc).Take(Reading.ReaderOptions.MaxCorrections).ToListAsync(cancellationToken);
-        return said.Count == 0 ? reading.Reader : reading.Reader.ForUser([], new Dictionary<string, StoredReading>(), Neighbours(said));
+        return reading.Reader.ForUser([], EventReadings(events), Neighbours(said));
+    }
+
+    /// <summary>The invite readings kept on these events, by <see cref="MailReader.EventKey"/>.</summary>
+    private static Dictionary<string, StoredReading> EventReadings(IEnumerable<EventRecord> events)
+    {
+        var stored = new Dictionary<string, StoredReading>(StringComparer.Ordinal);
+        foreach (var e in events)
+            if (e.Reading is not null && MailReader.FromBytes(e.Reading) is { } r) stored[MailReader.EventKey(e.EventId)] = r;
+        return stored;
+    }
+
+    /// <summary>
+    /// Puts what the reader encoded for invites on their tracked event rows (saved with them); an invite that is not
+    /// kept (not an interview) has no row, and its reading stays in the process's cache only.
+    /// </summary>
+    private static void KeepInviteReadings(MailReader? reader, Dictionary<string, EventRecord> rows)
+    {
+        if (reader is null) return;
+        foreach (var row in rows.Values)
+            if (reader.NewReadings.TryGetValue(MailReader.EventKey(row.EventId), out var r)) row.Reading = MailReader.ToBytes(r);
     }
 
     private static bool IsInviteLabel(CorrectionRecord c) => c.Class is MailReader.InterviewLabel or MailReader.NotInterviewLabel;
@@ -474,27 +495,36 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
 
     /// <summary>The reader's features stored for these messages (read before, here or on another instance).</summary>
     private async Task<IReadOnlyDictionary<string, StoredReading>> StoredReadingsAsync(UserRecord user, IReadOnlyList<GraphMessage> mail,
-        CancellationToken cancellationToken)
+        IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
+        var stored = EventReadings(events);
         var ids = mail.Where(m => m.Id is not null && m.IsDraft != true).Select(m => m.Id!).Distinct().ToList();
-        if (ids.Count == 0) return new Dictionary<string, StoredReading>();
+        if (ids.Count == 0) return stored;
         var rows = await db.Mail.AsNoTracking().Where(m => m.UserId == user.Id && m.Reading != null && ids.Contains(m.MessageId))
             .Select(m => new { m.MessageId, m.Reading }).ToListAsync(cancellationToken);
-        var stored = new Dictionary<string, StoredReading>(StringComparer.Ordinal);
         foreach (var r in rows)
             if (MailReader.FromBytes(r.Reading) is { } s) stored[r.MessageId] = s;
         return stored;
     }
 
     /// <summary>
-    /// Keeps what the reader encoded, by message id, on the message's index row (none: nothing to keep it on; the
-    /// process's cache still has it). A statement per message, and each message is encoded once.
+    /// Keeps what the reader encoded, by message id, on the message's index row, and an invite's on its event row
+    /// (none: nothing to keep it on; the process's cache still has it). A statement per message or invite, and each is
+    /// encoded once.
     /// </summary>
     private async Task StoreReadingsAsync(UserRecord user, IReadOnlyDictionary<string, StoredReading> readings, CancellationToken cancellationToken)
     {
         foreach (var (id, r) in readings)
         {
             var bytes = MailReader.ToBytes(r);
+            if (MailReader.EventIdOf(id) is { } eventId)
+            {
+                await db.Events.Where(e => e.UserId == user.Id && e.EventId == eventId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(e => e.Reading, bytes), cancellationToken);
+                if (db.Events.Local.FirstOrDefault(e => e.UserId == user.Id && e.EventId == eventId) is { } kept)
+                    db.Entry(kept).Property(e => e.Reading).OriginalValue = kept.Reading = bytes;
+                continue;
+            }
             await db.Mail.Where(m => m.UserId == user.Id && m.MessageId == id)
                 .ExecuteUpdateAsync(u => u.SetProperty(m => m.Reading, bytes), cancellationToken);
             if (db.Mail.Local.FirstOrDefault(m => m.UserId == user.Id && m.MessageId == id) is { } tracked)

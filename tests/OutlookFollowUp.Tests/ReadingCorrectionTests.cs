@@ -102,7 +102,7 @@ public class ReadingCorrectionTests
     }
 
     [Fact]
-    public async Task AMessageIsEncodedOnceAndItsReadingSurvivesARestartAsNumbersOnly()
+    public async Task AMessageAndAnInviteAreEncodedOnceAndTheirReadingsSurviveARestartAsNumbersOnly()
     {
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-24T18:00:00Z"));
         await using var server = await SandboxServer.StartAsync(clock);
@@ -121,15 +121,21 @@ public class ReadingCorrectionTests
                 firstReading = view["plan"]!["process"]!["lastReply"]!.ToJsonString();
                 var reader = service.Services.GetRequiredService<Api.Reading.Reading>().Reader!;
                 Assert.Equal(1, reader.EncodedMessages);
+                Assert.Equal(1, reader.EncodedInvites);
                 // Opened again: read from the process's cache, not encoded again.
                 await service.ClientFor(Jordan).GetStringAsync(planPath);
                 Assert.Equal(1, reader.EncodedMessages);
+                Assert.Equal(1, reader.EncodedInvites);
 
                 await using var scope = service.Services.CreateAsyncScope();
                 var row = await scope.ServiceProvider.GetRequiredService<AppDb>().Mail.SingleAsync(m => m.MessageId == messageId);
                 // A hash of the text, then the features at 16 bits each: numbers only, nothing of the text.
                 Assert.Equal(32 + 2 * OutlookFollowUp.Reader.Features.Length, row.Reading!.Length);
                 Assert.DoesNotContain("platform", System.Text.Encoding.Latin1.GetString(row.Reading), StringComparison.OrdinalIgnoreCase);
+                // The invite's reading is kept on its event the same way.
+                var kept = await scope.ServiceProvider.GetRequiredService<AppDb>().Events.SingleAsync(e => e.EventId == (string)invite["id"]!);
+                Assert.Equal(32 + 2 * OutlookFollowUp.Reader.Features.Length, kept.Reading!.Length);
+                Assert.DoesNotContain("Contoso", System.Text.Encoding.Latin1.GetString(kept.Reading), StringComparison.OrdinalIgnoreCase);
             }
 
             // A restart (or another instance): the stored features are read; the message is not encoded again, reads the
@@ -140,6 +146,7 @@ public class ReadingCorrectionTests
                 var view = JsonNode.Parse(await client.GetStringAsync(planPath))!;
                 Assert.Equal(firstReading, view["plan"]!["process"]!["lastReply"]!.ToJsonString());
                 Assert.Equal(0, again.Services.GetRequiredService<Api.Reading.Reading>().Reader!.EncodedMessages);
+                Assert.Equal(0, again.Services.GetRequiredService<Api.Reading.Reading>().Reader!.EncodedInvites);
                 var key = (string)view["processKey"]!;
                 var answered = await client.PutAsJsonAsync($"/api/processes/{Uri.EscapeDataString(key)}/replies/{Uri.EscapeDataString(messageId)}", new { @class = "rejection" });
                 Assert.Equal(HttpStatusCode.OK, answered.StatusCode);

@@ -118,6 +118,9 @@ namespace OutlookFollowUp.Api.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<byte[]>("Reading")
+                        .HasColumnType("bytea");
+
                     b.Property<DateTime>("StartUtc")
                         .HasColumnType("timestamp with time zone");
 

@@ -109,6 +109,9 @@ namespace OutlookFollowUp.Api.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("Reading")
+                        .HasColumnType("BLOB");
+
                     b.Property<DateTime>("StartUtc")
                         .HasColumnType("TEXT");
 
