@@ -20,7 +20,6 @@ public static class DemoMailbox
     /// </summary>
     public static SandboxMailbox Seed(GraphSandbox sandbox, DateTimeOffset now, string address = Address, string displayName = "Alex Rivera", string? reference = null)
     {
-        var tail = reference is null ? "" : $" Ref {reference}";
         var box = sandbox.Find(address) ?? sandbox.AddMailbox(address, displayName, ZoneId);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(ZoneId);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
@@ -36,7 +35,7 @@ public static class DemoMailbox
         JsonObject Invite(string subject, string body, DateOnly day, int hour, int hours, JsonObject organizer, params JsonObject[] attendees) => new()
         {
             ["subject"] = subject,
-            ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = reference is null ? body : $"{body}<p>{tail.Trim()}</p>" },
+            ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = reference is null ? body : $"{body}<p>Ref {reference}</p>" },
             ["start"] = new JsonObject { ["dateTime"] = At(day, hour), ["timeZone"] = ZoneId },
             ["end"] = new JsonObject { ["dateTime"] = At(day, hour + hours), ["timeZone"] = ZoneId },
             ["organizer"] = organizer.DeepClone(),
@@ -45,7 +44,7 @@ public static class DemoMailbox
         JsonObject Mail(string subject, string body, JsonObject from, DateOnly day, int hour) => new()
         {
             ["subject"] = subject,
-            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = body + tail },
+            ["body"] = new JsonObject { ["contentType"] = "text", ["content"] = reference is null ? body : $"{body} Ref {reference}" },
             ["from"] = from.DeepClone(),
             ["toRecipients"] = new JsonArray(Person(displayName, address)),
             ["receivedDateTime"] = TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(new TimeOnly(hour, 0)), zone).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),

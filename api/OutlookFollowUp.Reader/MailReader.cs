@@ -107,16 +107,18 @@ public sealed class MailReader : IMailReader
         if (_invites is null || text.Length == 0) return null;
         // Every replan detects every kept event again, and tracking systems send the same text to every candidate: the
         // same text with the same evidence reads the same, until the user's own word on an invite is a neighbour.
-        var key = _inviteCorrections.Count == 0 ? KeyOf(text) + "|" + string.Join('|', signals) : null;
+        var textKey = KeyOf(text);
+        // By the event's id too, so that the host can keep the features on the event (a restart does not encode it again).
+        var id = eventId is null ? null : EventKey(eventId);
+        var key = _inviteCorrections.Count == 0 ? textKey + "|" + string.Join('|', signals) : null;
         if (key is not null && _invitesRead.TryGetValue(key, out var known))
         {
-            // Read before for another event with the same text: still kept on this user's event (from the cache of
-            // vectors, no encoding), so that after a restart it is not encoded again.
-            if (_forUser && eventId is not null && !_stored.ContainsKey(EventKey(eventId))) _ = Vector(EventKey(eventId), text, cancellationToken);
+            // Read before for an event with the same text: still kept by this event's id (from its stored reading or
+            // the cache of vectors, no encoding), so that the host keeps it on this user's event too.
+            if (_forUser && id is not null) _ = Vector(id, text, textKey, cancellationToken);
             return known;
         }
-        // By the event's id too, so that the host can keep the features on the event (a restart does not encode it again).
-        var features = Vector(eventId is null ? null : EventKey(eventId), text, cancellationToken);
+        var features = Vector(id, text, textKey, cancellationToken);
         var reading = ReadInvite(Features.WithSignals(features, signals, _invites.SignalWeight), signals.Contains("rules:interview"));
         if (key is null) return reading;
         if (_invitesRead.Count >= MaxCachedVectors) _invitesRead.Clear();
@@ -157,9 +159,11 @@ public sealed class MailReader : IMailReader
     }
 
     /// <summary>The features of a text, encoded once (kept by the text's hash: the same text reads the same).</summary>
-    public float[] Vector(string? messageId, string text, CancellationToken cancellationToken = default)
+    public float[] Vector(string? messageId, string text, CancellationToken cancellationToken = default) =>
+        Vector(messageId, text, KeyOf(text), cancellationToken);
+
+    private float[] Vector(string? messageId, string text, string key, CancellationToken cancellationToken)
     {
-        var key = KeyOf(text);
         if (messageId is not null)
         {
             if (_textOf.Count >= MaxCachedVectors) _textOf.Clear();

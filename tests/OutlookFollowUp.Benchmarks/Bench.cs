@@ -7,8 +7,10 @@ using OutlookFollowUp.Tests;
 
 namespace OutlookFollowUp.Benchmarks;
 
-/// <summary>How big a run is: the full one the issue names, or a smoke run with tiny inputs (tests/run.sh).</summary>
-/// <summary><paramref name="Repeat"/>: how many times figure 3's pass runs (fresh mailboxes and database each time); the report gives the median and every run.</summary>
+/// <summary>
+/// How big a run is: the full one the issue names, or a smoke run with tiny inputs (tests/run.sh). <paramref name="Repeat"/>:
+/// how many times figure 3's pass runs (fresh mailboxes and database each time); the report gives the median and every run.
+/// </summary>
 public sealed record BenchOptions(int Mailboxes, int Opens, int PaneLoads, bool Smoke, string Out, string? Only = null, int Repeat = 1)
 {
     public static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(50);

@@ -110,21 +110,21 @@ public static class SweepFigures
             runs.Add(await BigSweepAsync(n, postgres: false, instances: 1));
         }
         // The run of median pass time stands for the pass; with one run, that run.
-        var (first, requests, calls, throttled, settings, rounds) = runs.OrderBy(x => x.Pass.Pass).ElementAt(runs.Count / 2);
+        var (first, requests, calls, throttled, _, rounds) = runs.OrderBy(x => x.Pass.Pass).ElementAt(runs.Count / 2);
+        var settings = runs[^1].Settings;
         if (runs.Count > 1)
         {
-            settings = runs[^1].Settings;
             notes.Add($"3. The pass {runs.Count} times (each on fresh mailboxes and a fresh database); the figures are the run of median time. "
                       + "Each run: " + string.Join("; ", runs.Select(x => $"{x.Pass.Pass.TotalSeconds:0.0} s, {x.Pass.Cpu.TotalMilliseconds / n:0.0} ms of the service's processor per mailbox, peak {x.Pass.PeakBytes / 1048576.0:0} MB")));
         }
-        var ideal = TimeSpan.FromMilliseconds(requests * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism);
+        var ideal = Ideal(requests);
         var ratio = first.Pass / ideal;
         figures.Add(new("3. Sweeping many mailboxes", $"{n:N0} mailboxes x 5 processes, one instance, SQLite: the pass's time",
             $"{first.Pass.TotalSeconds:0.0} s ({first.Wall.TotalSeconds:0.0} s with the process's start)", $"ideal {ideal.TotalSeconds:0.0} s = {requests:N0} requests x 50 ms / {BenchOptions.Parallelism} mailboxes at once", "<= 1.5x ideal", ratio <= 1.5, ratio / 1.5));
         // The ideal above counts a $batch as one latency, but Graph (and the sandbox) run a batch's items four at a time:
         // a batch of six writes cannot take less than two latencies. Graph's own time for the pass's requests, one after
         // another per mailbox, is what a service with no overhead would take; the gap to it is the service's own time.
-        var graphTime = TimeSpan.FromMilliseconds(rounds * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism);
+        var graphTime = Ideal(rounds);
         figures.Add(new("3. Sweeping many mailboxes", "The same pass against Graph's own time for its requests (a $batch: 50 ms per four items)",
             $"{first.Pass / graphTime:0.00}x", $"{graphTime.TotalSeconds:0.0} s = {rounds:N0} rounds x 50 ms / {BenchOptions.Parallelism}", "reported", null));
         figures.Add(new("3. Sweeping many mailboxes", "HTTP requests per mailbox (Graph-counted calls, batch items included)",
@@ -142,7 +142,7 @@ public static class SweepFigures
         var own = Math.Min(n, 1000);
         var (ownPass, ownRequests, _, ownThrottled, ownSettings, _) = await BigSweepAsync(own, postgres: false, instances: 1, ownTexts: true);
         await ownSettings.Graph.DisposeAsync();
-        var ownIdeal = TimeSpan.FromMilliseconds(ownRequests * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism);
+        var ownIdeal = Ideal(ownRequests);
         figures.Add(new("3b. Sweeping mailboxes whose texts are their own", $"{own:N0} mailboxes, every invite and message unread by the model: the pass's time",
             $"{ownPass.Pass.TotalSeconds:0.0} s = {ownPass.Pass / ownIdeal:0.00}x the ideal", $"ideal {ownIdeal.TotalSeconds:0.0} s", "<= 1.5x ideal", ownPass.Pass / ownIdeal <= 1.5, ownPass.Pass / ownIdeal / 1.5));
         figures.Add(new("3b. Sweeping mailboxes whose texts are their own", "Processor time: the service / the sandbox, per mailbox",
@@ -164,7 +164,7 @@ public static class SweepFigures
             figures.Add(new("2. An idle mailbox's sweep", "Graph requests per idle mailbox", $"{(double)idleRequests / n:0.00}", "bound 1 (both delta feeds in one $batch)", "= 1",
                 idleRequests <= n, (double)idleRequests / n));
             figures.Add(new("2. An idle mailbox's sweep", $"Idle pass over {n:N0} mailboxes: the pass's time", $"{idle.Pass.TotalSeconds:0.0} s",
-                $"ideal {n * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism / 1000:0.0} s", "reported", null));
+                $"ideal {Ideal(n).TotalSeconds:0.0} s", "reported", null));
             notes.Add($"2. The idle pass printed: {string.Join(" | ", idle.Summaries)}");
         }
 
@@ -188,6 +188,9 @@ public static class SweepFigures
     }
 
     public sealed record SweepSettings(SandboxServer Graph, Dictionary<string, string> Values);
+
+    /// <summary>A pass's ideal: every HTTP request at the sandbox's latency, <see cref="BenchOptions.Parallelism"/> mailboxes at once.</summary>
+    private static TimeSpan Ideal(int requests) => TimeSpan.FromMilliseconds(requests * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism);
 
     private static async Task<(ServiceRuns.PassResult Pass, int Requests, int Calls, int Throttled, SweepSettings Settings, int Rounds)> BigSweepAsync(int n, bool postgres, int instances, bool ownTexts = false)
     {
