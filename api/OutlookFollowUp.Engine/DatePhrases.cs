@@ -137,7 +137,7 @@ public static partial class DatePhrases
     private const string Months = "(?<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
     // Words near a date that make it the decision date [000, 003]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b(
             decision
           | decide
@@ -165,40 +165,40 @@ public static partial class DatePhrases
         """)]
     private static partial Regex DecisionContext();
 
-    [GeneratedRegex(@"\b(return(?:ing)?|back|until|till|away|out of (?:the )?office|leave|reachable)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(return(?:ing)?|back|until|till|away|out of (?:the )?office|leave|reachable)\b", RegexOptions.CultureInvariant)]
     private static partial Regex ReturnContext();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:business|working) days?\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:business|working) days?\b", RegexOptions.CultureInvariant)]
     private static partial Regex BusinessDays();
 
-    [GeneratedRegex(@"\b(?<a>\d{1,2}) ?(?:-|to) ?(?<b>\d{1,2}) (?:calendar )?days\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<a>\d{1,2}) ?(?:-|to) ?(?<b>\d{1,2}) (?:calendar )?days\b", RegexOptions.CultureInvariant)]
     private static partial Regex DayRange();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:calendar )?days?\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" (?:calendar )?days?\b", RegexOptions.CultureInvariant)]
     private static partial Regex Days();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? (?<k>a few|a couple of|couple of|a couple) days\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? (?<k>a few|a couple of|couple of|a couple) days\b", RegexOptions.CultureInvariant)]
     private static partial Regex FewDays();
 
-    [GeneratedRegex(@"\b(?:within|in)(?: the next)? (?<n>\d{1,3}) hours\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:within|in)(?: the next)? (?<n>\d{1,3}) hours\b", RegexOptions.CultureInvariant)]
     private static partial Regex Hours();
 
-    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" weeks?\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:within|in|after)(?: the next)? " + Count + @" weeks?\b", RegexOptions.CultureInvariant)]
     private static partial Regex Weeks();
 
-    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?month\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?month\b", RegexOptions.CultureInvariant)]
     private static partial Regex EndOfMonth();
 
-    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?week\b|\blater this week\b|\bthis week\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:by |before |at )?(?:the )?end of (?:the |this )?(?<next>next )?week\b|\blater this week\b|\bthis week\b", RegexOptions.CultureInvariant)]
     private static partial Regex EndOfWeek();
 
-    [GeneratedRegex(@"\bearly next week\b|\bbeginning of next week\b|\bstart of next week\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bearly next week\b|\bbeginning of next week\b|\bstart of next week\b", RegexOptions.CultureInvariant)]
     private static partial Regex EarlyNextWeek();
 
-    [GeneratedRegex(@"\bnext week\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bnext week\b", RegexOptions.CultureInvariant)]
     private static partial Regex PlainNextWeek();
 
-    [GeneratedRegex(@"\btomorrow\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\btomorrow\b", RegexOptions.CultureInvariant)]
     private static partial Regex Tomorrow();
 
     [GeneratedRegex(@"\b(?:by|on|before|until|till|this|next|early|late|end of)\s+(?<next>next\s+)?(?<d>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
@@ -207,12 +207,12 @@ public static partial class DatePhrases
     [GeneratedRegex(@"^,? +" + Months, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex MonthAfterWeekday();
 
-    [GeneratedRegex(@"\b" + Months + @"\.? (?<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,? (?<y>20\d\d))?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b" + Months + @"\.? (?<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,? (?<y>20\d\d))?", RegexOptions.CultureInvariant)]
     private static partial Regex MonthDay();
 
-    [GeneratedRegex(@"\b(?<d>\d{1,2})(?:st|nd|rd|th)?(?: of)? " + Months + @"\b\.?(?:,? (?<y>20\d\d))?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<d>\d{1,2})(?:st|nd|rd|th)?(?: of)? " + Months + @"\b\.?(?:,? (?<y>20\d\d))?", RegexOptions.CultureInvariant)]
     private static partial Regex DayMonth();
 
-    [GeneratedRegex(@"\b20\d\d-\d\d-\d\d\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b20\d\d-\d\d-\d\d\b", RegexOptions.CultureInvariant)]
     private static partial Regex IsoDate();
 }

@@ -137,7 +137,7 @@ internal static partial class Drafts
         return LeadingFunctionWord().IsMatch(first) ? char.ToLowerInvariant(p[0]) + p[1..] : p;
     }
 
-    [GeneratedRegex("^(Your|The|Our|Their|His|Her|How|What|Why|My|A|An|This|That|Its)$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(Your|The|Our|Their|His|Her|How|What|Why|My|A|An|This|That|Its)$", RegexOptions.CultureInvariant)]
     private static partial Regex LeadingFunctionWord();
 
     private static string Sentence(string s)
@@ -147,6 +147,6 @@ internal static partial class Drafts
         return EndsSentence().IsMatch(s) ? s : s + ".";
     }
 
-    [GeneratedRegex(@"[.!?]$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[.!?]$", RegexOptions.CultureInvariant)]
     private static partial Regex EndsSentence();
 }

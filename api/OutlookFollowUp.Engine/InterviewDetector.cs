@@ -167,7 +167,7 @@ public static partial class InterviewDetector
     private static Detection Maybe(string reason) => new(DetectionVerdict.Maybe, [reason]);
 
     // Look-alikes that are not the user's job interview (exit, press, research, mock) [000]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b(
             exit[ ]interview
           | stay[ ]interview
@@ -242,7 +242,7 @@ public static partial class InterviewDetector
     private static partial Regex InterviewerSide();
 
     // How an invite says it is a job interview [000, 002]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b(
             phone[ ]screen(?:ing)?
           | screening[ ]call
@@ -286,7 +286,7 @@ public static partial class InterviewDetector
     private static partial Regex StrongVocabulary();
 
     // Words that make an invite likely a hiring event, not sure of it [000]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b(
             candidate
           | candidacy

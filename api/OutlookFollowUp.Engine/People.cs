@@ -63,7 +63,7 @@ public static partial class People
         return at > 0 && RecruitingLocalPart().IsMatch(a[..at]);
     }
 
-    [GeneratedRegex(@"^(careers?|jobs|recruiting|recruitment|recruiters?|talent|talent-acquisition|hiring|hr|people|staffing)$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(careers?|jobs|recruiting|recruitment|recruiters?|talent|talent-acquisition|hiring|hr|people|staffing)$", RegexOptions.CultureInvariant)]
     private static partial Regex RecruitingLocalPart();
 
     /// <summary>No-reply senders, schedulers and other robots: never an interviewer, never a recipient.</summary>
@@ -160,13 +160,13 @@ public static partial class People
     [GeneratedRegex(@"^(no-?reply|do-?not-?reply|donotreply|noreply-\w+|notifications?|mailer-daemon|postmaster|calendar|scheduling|scheduler|invites?|bounces?|automated|system|jobs|careers|talent-noreply|recruiting-noreply|hr-noreply|ats)$|no-?reply|do-?not-?reply", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex RobotLocalPart();
 
-    [GeneratedRegex(@"\b(room|conference|boardroom|meeting space|huddle)\b", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(room|conference|boardroom|meeting space|huddle)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RoomName();
 
-    [GeneratedRegex(@"^(room|conf|confroom|mr)[-_.]", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(room|conf|confroom|mr)[-_.]", RegexOptions.CultureInvariant)]
     private static partial Regex RoomAddress();
 
-    [GeneratedRegex(@"^(mr|mrs|ms|mx|dr|prof)\.?$", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(mr|mrs|ms|mx|dr|prof)\.?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Titles();
 }
 

@@ -107,7 +107,7 @@ public static partial class ReplyClassifier
     }
 
     // An automatic reply is no answer [003]: how mail systems title one. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         ^(
             automatic[ ]reply
           | auto(?:matic)?[- ]?reply
@@ -127,7 +127,7 @@ public static partial class ReplyClassifier
     private static partial Regex OutOfOfficeBody();
 
     // A rejection: a gracious reply, never another chase [001, 003, 004]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
             (decided|decision|chosen|choose|opted)[ ](?:not[ ])?to[ ](?:move|moving|go|proceed|pursue|continue)[ ](?:forward[ ])?(?:with[ ])?(?:other|another|a[ ]different|different)[ ](?:candidates?|applicants?|profiles?)
           | (?:will[ ]not|won't|not[ ]be|are[ ]not|aren't|not|unable[ ]to)[ ](?:be[ ])?(?:moving|move|progressing|progress|proceeding|proceed|going|go)[ ](?:forward|ahead)[ ]with[ ]your[ ](?:application|candidacy|profile)
           | (?:not|won't|will[ ]not)[ ]be[ ]moving[ ]forward
@@ -161,7 +161,7 @@ public static partial class ReplyClassifier
 
     // The few wordings that are a rejection whatever surrounds them; the learned reader reads everything else.
     // [003, 004]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
             \b(?:we|i)[ ](?:will[ ]not|won't|are[ ]not|am[ ]not)[ ]be[ ](?:moving|progressing|proceeding)[ ](?:forward|ahead)[ ]with[ ]your[ ](?:application|candidacy)
           | \bwe[ ]have[ ]decided[ ]not[ ]to[ ](?:move|proceed|progress)[ ](?:forward[ ]|further[ ])?with[ ]your[ ](?:application|candidacy)
           | \bwe[ ](?:have[ ])?decided[ ]to[ ](?:move|proceed|go)[ ]forward[ ]with[ ](?:another|other)[ ]candidates?\b
@@ -170,7 +170,7 @@ public static partial class ReplyClassifier
     private static partial Regex Unmistakable();
 
     // They asked for references: alert them [003]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b(
             references
           | reference[ ]checks?
@@ -182,7 +182,7 @@ public static partial class ReplyClassifier
     private static partial Regex References();
 
     // An offer [002]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b(
             (?:pleased|happy|delighted|excited|thrilled|glad)[ ]to[ ](?:extend[ ]|make[ ])?(?:you[ ])?(?:an[ ]|a[ ]formal[ ]|a[ ]verbal[ ])?offer
           | like[ ]to[ ](?:extend[ ]|make[ ])?(?:you[ ])?(?:an[ ])?offer
@@ -198,7 +198,7 @@ public static partial class ReplyClassifier
     private static partial Regex Offer();
 
     // A next round: prepare for it [002]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b(
             next[ ]round
           | second[ ]round
@@ -231,7 +231,7 @@ public static partial class ReplyClassifier
     private static partial Regex NextRound();
 
     // Still deciding: wait, then follow up after the new date [003]. One alternative a line; spaces are [ ] (the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b(
             still[ ](?:reviewing|interviewing|in[ ](?:the[ ])?process|evaluating|considering|meeting[ ]with|finali[sz]ing|working[ ]through|waiting)
           | (?:haven't|have[ ]not|hasn't|has[ ]not)[ ](?:yet[ ])?(?:made|reached)[ ](?:a[ ]|our[ ])?(?:final[ ])?decision

@@ -74,8 +74,7 @@ public class HostileTextTests
         }
     }
 
-    [Fact]
-    public void EveryPatternTheEngineRunsOverMailIsNonBacktracking()
+    private static List<(string Name, Regex Regex)> EnginePatterns()
     {
         var patterns = typeof(Planner).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
@@ -83,7 +82,86 @@ public class HostileTextTests
             .Select(m => (Name: m.DeclaringType!.Name + "." + m.Name, Regex: (Regex)m.Invoke(null, null)!))
             .ToList();
         Assert.True(patterns.Count >= 30, $"found {patterns.Count} patterns");
-        Assert.All(patterns, p => Assert.True(p.Regex.Options.HasFlag(RegexOptions.NonBacktracking), $"{p.Name} can backtrack: {p.Regex}"));
+        return patterns;
+    }
+
+    // Without an unbounded quantifier (or a backreference) the backtracking engine tries a number of paths at each
+    // position that depends on the pattern alone, so its time is linear in the text; a pattern with one runs on the
+    // non-backtracking engine, which is linear whatever the pattern.
+    [Fact]
+    public void EveryPatternTheEngineRunsOverMailTakesTimeLinearInTheText()
+    {
+        var backtracking = 0;
+        foreach (var (name, regex) in EnginePatterns())
+        {
+            if (regex.Options.HasFlag(RegexOptions.NonBacktracking)) continue;
+            backtracking++;
+            var unbounded = Unbounded(regex.ToString());
+            Assert.True(unbounded is null, $"{name} can backtrack without a bound: '{unbounded}' in {regex}");
+        }
+        Assert.True(backtracking >= 30, $"{backtracking} patterns on the backtracking engine");
+    }
+
+    [Theory]
+    [InlineData(@"\b(?:a|b)[ ]c?\d{1,3}[*+]\+\*\{2,\}", null)]
+    [InlineData(@"\ba\s+b", "+")]
+    [InlineData(@"a[^.]*b", "*")]
+    [InlineData(@"(?:ab){2,}", "{2,}")]
+    [InlineData(@"(a)\1", @"\1")]
+    public void AnUnboundedQuantifierIsFoundOutsideCharacterClassesAndEscapes(string pattern, string? found) =>
+        Assert.Equal(found, Unbounded(pattern));
+
+    private static string? Unbounded(string pattern)
+    {
+        var backreference = Regex.Match(pattern, @"\\[1-9]|\\k<", RegexOptions.NonBacktracking);
+        if (backreference.Success) return backreference.Value;
+        var bare = Regex.Replace(Regex.Replace(pattern, @"\\.", "e", RegexOptions.NonBacktracking), @"\[[^\]]*\]", "c", RegexOptions.NonBacktracking);
+        var quantifier = Regex.Match(bare, @"[*+]|\{[0-9]+,\}", RegexOptions.NonBacktracking);
+        return quantifier.Success ? quantifier.Value : null;
+    }
+
+    // Moving a pattern off the non-backtracking engine must not change what it finds: every pattern, over every
+    // published text of the corpus (as written and in lower case, as the rules read it), against its twin there.
+    [Fact]
+    public void EveryPatternFindsOnEveryCorpusTextWhatTheNonBacktrackingEngineFinds()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "corpus");
+        var texts = Directory.EnumerateFiles(dir, "*.jsonl", SearchOption.AllDirectories)
+            .SelectMany(File.ReadLines)
+            .Where(l => l.Trim().Length > 0)
+            .SelectMany(l => Strings(System.Text.Json.JsonDocument.Parse(l).RootElement))
+            .Where(t => t.Length > 0)
+            .SelectMany(t => new[] { t, t.ToLowerInvariant() })
+            .Distinct()
+            .ToList();
+        Assert.True(texts.Count > 1000, $"{texts.Count} texts");
+
+        var compared = 0;
+        var matched = 0;
+        foreach (var (name, regex) in EnginePatterns().Where(p => !p.Regex.Options.HasFlag(RegexOptions.NonBacktracking)))
+        {
+            var twin = new Regex(regex.ToString(), regex.Options | RegexOptions.NonBacktracking);
+            foreach (var text in texts)
+            {
+                var mine = Describe(regex.Matches(text));
+                var theirs = Describe(twin.Matches(text));
+                Assert.True(mine == theirs, $"{name} on \"{text[..Math.Min(text.Length, 200)]}\": {mine} against {theirs}");
+                compared++;
+                if (mine.Length > 0) matched++;
+            }
+        }
+        Assert.True(matched > 1000, $"{matched} of {compared} texts matched");
+
+        static string Describe(MatchCollection matches) => string.Join(";", matches.Select(m =>
+            string.Join(",", m.Groups.Cast<Group>().Select(g => g.Success ? $"{g.Index}+{g.Length}" : "-"))));
+
+        static IEnumerable<string> Strings(System.Text.Json.JsonElement e) => e.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.String => [e.GetString()!],
+            System.Text.Json.JsonValueKind.Object => e.EnumerateObject().SelectMany(p => Strings(p.Value)),
+            System.Text.Json.JsonValueKind.Array => e.EnumerateArray().SelectMany(Strings),
+            _ => [],
+        };
     }
 
     [Fact]

@@ -58,7 +58,7 @@ internal sealed partial class PlanBuilder
     private bool ReadsAsFollowUp(Mail m) => Wording(m).FollowUp;
 
     // [000, 003]: how people write a chase, one alternative a line (spaces are \s: the pattern ignores its own).
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b( follow(ing)?[\s-]?up
           | check(ing)?[\s-]in
           | touch(ing)?[\s-]base
@@ -78,7 +78,7 @@ internal sealed partial class PlanBuilder
     private static partial Regex FollowUpWords();
 
     // [001, 002]: how people write a thank-you note.
-    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, pattern: """
+    [GeneratedRegex(options: RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant, pattern: """
         \b( thank(s|\syou)\s((so|very)\smuch\s)?for\s(the|your|taking|meeting|speaking|talking|interviewing|having)
           | (great|good|nice|a\spleasure)\s(to\smeet|meeting|speaking|talking)
           | appreciated?\s(the|your)\stime
