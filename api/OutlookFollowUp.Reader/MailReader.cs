@@ -21,7 +21,8 @@ public sealed class MailReader : IMailReader
     private readonly ReaderModel _model;
     private readonly ReaderModel? _invites;
     private readonly IReadOnlyList<Correction> _corrections;
-    private readonly ConcurrentDictionary<string, float[]> _vectors;
+    // Features as 16-bit numbers (what a stored reading keeps): half a float array's memory, read the same either way.
+    private readonly ConcurrentDictionary<string, byte[]> _vectors;
     private readonly ConcurrentDictionary<string, string> _textOf;
     private readonly IReadOnlyDictionary<string, StoredReading> _stored;
     private readonly ConcurrentDictionary<string, StoredReading> _new = new(StringComparer.Ordinal);
@@ -29,17 +30,17 @@ public sealed class MailReader : IMailReader
     private readonly ConcurrentDictionary<string, MailReading> _invitesRead;
     private IReadOnlyList<Correction> _inviteCorrections = [];
 
-    /// <summary>How many messages' vectors are kept in memory (1.5 KB each); past it the cache starts over.</summary>
+    /// <summary>How many texts' features are kept in memory (2.3 KB each, as 16-bit numbers); past it the cache starts over.</summary>
     public const int MaxCachedVectors = 20_000;
 
     /// <summary>A correction this close (cosine) to a new message decides its reading: the same template, reworded at most.</summary>
     public const double CorrectionSimilarity = 0.9;
 
     public MailReader(ReaderModel model, ReaderModel? invites = null)
-        : this(model, invites, [], new ConcurrentDictionary<string, float[]>(), new ConcurrentDictionary<string, string>(), new Dictionary<string, StoredReading>(), new Counts(),
+        : this(model, invites, [], new ConcurrentDictionary<string, byte[]>(), new ConcurrentDictionary<string, string>(), new Dictionary<string, StoredReading>(), new Counts(),
             new ConcurrentDictionary<string, MailReading>(StringComparer.Ordinal)) { }
 
-    private MailReader(ReaderModel model, ReaderModel? invites, IReadOnlyList<Correction> corrections, ConcurrentDictionary<string, float[]> vectors,
+    private MailReader(ReaderModel model, ReaderModel? invites, IReadOnlyList<Correction> corrections, ConcurrentDictionary<string, byte[]> vectors,
         ConcurrentDictionary<string, string> textOf, IReadOnlyDictionary<string, StoredReading> stored, Counts encoded,
         ConcurrentDictionary<string, MailReading> invitesRead)
     {
@@ -171,14 +172,14 @@ public sealed class MailReader : IMailReader
             if (_stored.TryGetValue(messageId, out var stored) && stored.TextKey == key && stored.Features.Length == Features.Length)
                 return stored.Features;
         }
-        if (!_vectors.TryGetValue(key, out var v))
+        if (!_vectors.TryGetValue(key, out var bytes))
         {
-            // At the precision it is stored with, so a message reads the same whether encoded now or stored before.
-            v = ReaderModel.DequantizeBytes(ReaderModel.QuantizeBytes(Features.For([text], cancellationToken)[0]));
+            bytes = ReaderModel.QuantizeBytes(Features.For([text], cancellationToken)[0]);
             if (messageId is not null) Interlocked.Increment(ref messageId.StartsWith(EventPrefix, StringComparison.Ordinal) ? ref _encoded.Invites : ref _encoded.Messages);
-            if (_vectors.Count >= MaxCachedVectors) _vectors.Clear();
-            _vectors[key] = v;
+            Keep(key, bytes);
         }
+        // At the precision it is stored with, so a message reads the same whether encoded now, cached or stored before.
+        var v = ReaderModel.DequantizeBytes(bytes);
         if (messageId is not null && _forUser) _new[messageId] = new StoredReading(key, v);
         return v;
     }
@@ -189,10 +190,13 @@ public sealed class MailReader : IMailReader
         var missing = texts.Distinct().Where(t => t.Length > 0 && !_vectors.ContainsKey(KeyOf(t))).ToList();
         if (missing.Count == 0) return;
         foreach (var (text, v) in missing.Zip(Features.For(missing, cancellationToken)))
-        {
-            if (_vectors.Count >= MaxCachedVectors) _vectors.Clear();
-            _vectors[KeyOf(text)] = v;
-        }
+            Keep(KeyOf(text), ReaderModel.QuantizeBytes(v));
+    }
+
+    private void Keep(string key, byte[] features)
+    {
+        if (_vectors.Count >= MaxCachedVectors) _vectors.Clear();
+        _vectors[key] = features;
     }
 
     /// <summary>What readings are kept by: the first 16 bytes of the text's SHA-256, in hex (the text itself is never kept).</summary>
@@ -200,7 +204,7 @@ public sealed class MailReader : IMailReader
 
     /// <summary>The whole text's vector of a message this process has read, by its id (a correction keeps it).</summary>
     public float[]? KnownVector(string messageId) =>
-        _textOf.TryGetValue(messageId, out var key) && _vectors.TryGetValue(key, out var v) ? Features.Whole(v) : null;
+        _textOf.TryGetValue(messageId, out var key) && _vectors.TryGetValue(key, out var v) ? Features.Whole(ReaderModel.DequantizeBytes(v)) : null;
 
     /// <summary>A stored reading as bytes (16-bit components, as corrections keep vectors) and back.</summary>
     public static byte[] ToBytes(StoredReading reading) =>

@@ -68,6 +68,9 @@ public sealed class ReaderModel
         return v;
     }
 
+    /// <summary>Features at the precision a stored reading keeps (16 bits a number): what the product reads, so what the heads train on.</summary>
+    public static float[][] AsStored(float[][] features) => features.Select(f => DequantizeBytes(QuantizeBytes(f))).ToArray();
+
     public static string Quantize(float[] v) => Convert.ToBase64String(QuantizeBytes(v));
 
     public static float[] Dequantize(string base64) => DequantizeBytes(Convert.FromBase64String(base64));

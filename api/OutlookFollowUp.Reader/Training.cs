@@ -28,8 +28,8 @@ public static class Training
         var train = Corpus.Replies(corpusRoot, "train");
         var dev = Corpus.Replies(corpusRoot, "dev");
         log.WriteLine($"train {train.Count} replies, dev {dev.Count}; encoding...");
-        var trainVectors = Features.For(train.Select(i => i.Text).ToList());
-        var devVectors = Features.For(dev.Select(i => i.Text).ToList());
+        var trainVectors = ReaderModel.AsStored(Features.For(train.Select(i => i.Text).ToList()));
+        var devVectors = ReaderModel.AsStored(Features.For(dev.Select(i => i.Text).ToList()));
         var labels = Corpus.ReplyLabels;
 
         Head? best = null;
@@ -103,8 +103,8 @@ public static class Training
         var devAll = Corpus.Invites(corpusRoot, "dev");
         var dev = devAll.Where(i => i.ReaderReads).ToList();
         log.WriteLine($"train {train.Count} invites, dev {dev.Count} read of {devAll.Count}; encoding...");
-        var trainText = Features.For(train.Select(i => i.Text).ToList());
-        var devText = Features.For(dev.Select(i => i.Text).ToList());
+        var trainText = ReaderModel.AsStored(Features.For(train.Select(i => i.Text).ToList()));
+        var devText = ReaderModel.AsStored(Features.For(dev.Select(i => i.Text).ToList()));
         var devInterviews = devAll.Count(i => i.Label == "interview");
 
         // Chosen on dev: the signal weight and settings whose acting threshold reaches the precision target with the

@@ -20,4 +20,25 @@ public class MailReaderTests
         user.ReadInvite("e-1", "Interview: Data Engineer at Contoso. We look forward to speaking with you.", ["rules:interview"]);
         Assert.Equal([MailReader.EventKey("e-1"), "m-1"], user.NewReadings.Keys.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void ATextReadsTheSameWhetherPrimedEncodedOnItsOwnOrStored()
+    {
+        // A stored reading keeps 16-bit numbers; so does the cache, whichever way a text came into it, or a message would
+        // read one way on the instance that encoded it and another after a restart.
+        const string primed = "Thank you for your patience: we are still reviewing applications and expect to decide by the end of next month.";
+        const string alone = "We would like to invite you to a second round with the hiring manager next week; please share your availability.";
+        var reader = new MailReader(Readers.Replies.Model);
+        reader.Prime([primed]);
+        foreach (var text in new[] { primed, alone })
+        {
+            var expected = ReaderModel.DequantizeBytes(ReaderModel.QuantizeBytes(Features.For([text])[0]));
+            var user = reader.ForUser([], new Dictionary<string, StoredReading>());
+            var read = user.Vector("m-" + text.Length, text);
+            Assert.Equal(expected, read);
+            var restarted = new MailReader(Readers.Replies.Model).ForUser([], user.NewReadings.ToDictionary(r => r.Key, r => MailReader.FromBytes(MailReader.ToBytes(r.Value))!));
+            Assert.Equal(expected, restarted.Vector("m-" + text.Length, text));
+            Assert.Equal(0, restarted.EncodedMessages);
+        }
+    }
 }
