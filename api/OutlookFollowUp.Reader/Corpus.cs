@@ -37,18 +37,23 @@ public static class Corpus
         Directory.GetFiles(Path.Combine(corpusRoot, folder), prefix + "*.jsonl").Order(StringComparer.Ordinal)
             .SelectMany(File.ReadLines).Where(l => l.Trim().Length > 0).Select(Parse).ToList();
 
-    public static List<CorpusItem> Replies(string corpusRoot, string split) => split == "heldout"
-        ? Load(corpusRoot, "heldout", "replies")
+    /// <summary>
+    /// The held-out sets, each a folder of its own with sources used nowhere else, collected at a different time and each
+    /// scored once before anything was chosen on it: "heldout" before the reader's final training, "heldout2" on 2026-12-03.
+    /// </summary>
+    public static readonly string[] HeldOut = ["heldout", "heldout2"];
+
+    public static List<CorpusItem> Replies(string corpusRoot, string split) => HeldOut.Contains(split)
+        ? Load(corpusRoot, split, "replies")
         : Load(corpusRoot, "published", "replies").Where(i => Split(i.SourceKey) == split).ToList();
 
     /// <summary>The published invites of a split (or the held-out ones), each with the event and mailbox owner it stands for.</summary>
     public static List<InviteItem> Invites(string corpusRoot, string split)
     {
-        var files = split == "heldout"
-            ? Directory.GetFiles(Path.Combine(corpusRoot, "heldout"), "invites*.jsonl")
-            : Directory.GetFiles(Path.Combine(corpusRoot, "published"), "invites*.jsonl");
+        var heldOut = HeldOut.Contains(split);
+        var files = Directory.GetFiles(Path.Combine(corpusRoot, heldOut ? split : "published"), "invites*.jsonl");
         return files.Order(StringComparer.Ordinal).SelectMany(File.ReadLines).Where(l => l.Trim().Length > 0)
-            .Select(l => InviteOf(JsonDocument.Parse(l).RootElement)).Where(x => split == "heldout" || Split(x.Item.SourceKey) == split).ToList();
+            .Select(l => InviteOf(JsonDocument.Parse(l).RootElement)).Where(x => heldOut || Split(x.Item.SourceKey) == split).ToList();
     }
 
     /// <summary>An invite of the corpus as the calendar event a mailbox would hold (the organizer, attendees, flags it records).</summary>

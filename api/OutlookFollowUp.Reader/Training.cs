@@ -235,7 +235,7 @@ public static class Scoring
         var right = scored.Count(s => s.Read == s.Item.Label);
         sb.AppendLine($"{title}: {n} replies, accuracy {Ratio(right, n)}");
         // Recall counts a message read as its label whether acted on or asked about; acted-P is the precision of acting alone.
-        sb.AppendLine($"  {"label",-11} {"n",4} {"precision",10} {"recall",8} {"acted-P",8}");
+        sb.AppendLine($"  {"label",-11} {"n",4} {"precision",10} {"recall",8} {"acted-P",8} {"acted",7}");
         foreach (var l in labels)
         {
             var actual = scored.Count(s => s.Item.Label == l);
@@ -243,13 +243,13 @@ public static class Scoring
             var tp = scored.Count(s => s.Read == l && s.Item.Label == l);
             var acted = scored.Where(s => s.Read == l && s.Reading.Sure).ToList();
             var actedRight = acted.Count(s => s.Item.Label == l);
-            sb.AppendLine($"  {l,-11} {actual,4} {Ratio(tp, read),10} {Ratio(tp, actual),8} {Ratio(actedRight, acted.Count),8}");
+            sb.AppendLine($"  {l,-11} {actual,4} {Ratio(tp, read),10} {Ratio(tp, actual),8} {Ratio(actedRight, acted.Count),8} {$"{actedRight}/{acted.Count}",7}");
         }
         var asked = scored.Count(s => s.Asked);
         sb.AppendLine($"  asked the user about {asked} of {n} ({Ratio(asked, n)}); acted alone on {scored.Count(s => s.Reading.Sure && Training.Acting.Contains(s.Read))}");
         sb.AppendLine("  confusion (label -> read as, count):");
         foreach (var g in scored.Where(s => s.Read != s.Item.Label).GroupBy(s => $"{s.Item.Label} -> {s.Read}").OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
-            sb.AppendLine($"    {g.Key}: {g.Count()} ({string.Join(", ", g.Select(s => s.Item.Id).Take(8))})");
+            sb.AppendLine($"    {g.Key}: {g.Count()} ({string.Join(", ", g.Select(s => s.Item.Id + (s.Reading.Sure && Training.Acting.Contains(s.Read) ? " acted" : "")).Take(8))})");
         return sb.ToString();
     }
 
