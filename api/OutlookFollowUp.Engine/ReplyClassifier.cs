@@ -166,6 +166,8 @@ public static partial class ReplyClassifier
           | \bwe[ ]have[ ]decided[ ]not[ ]to[ ](?:move|proceed|progress)[ ](?:forward[ ]|further[ ])?with[ ]your[ ](?:application|candidacy)
           | \bwe[ ](?:have[ ])?decided[ ]to[ ](?:move|proceed|go)[ ]forward[ ]with[ ](?:another|other)[ ]candidates?\b
           | \bwe[ ]regret[ ]to[ ]inform[ ]you[ ]that[ ](?:you[ ]have[ ]not[ ]been|you[ ]were[ ]not|we[ ]will[ ]not)
+          | \b(?:we|i)[ ](?:will[ ]not|won't|are[ ]not|am[ ]not)[ ](?:be[ ])?(?:advancing|moving|progressing|taking)[ ]you[ ](?:forward[ ])?to[ ]the[ ]next[ ](?:round|stage|step)
+          | \bwe[ ](?:have[ ])?(?:decided|chosen|opted)[ ]to[ ](?:move|proceed|go)[ ](?:forward[ ])?to[ ]the[ ]next[ ](?:round|stage|step)[ ]with[ ](?:another|other)[ ]candidates?\b
         """)]
     private static partial Regex Unmistakable();
 

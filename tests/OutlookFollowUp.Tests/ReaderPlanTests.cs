@@ -126,6 +126,29 @@ public class ReaderPlanTests
         Assert.Empty(reader.Read);
     }
 
+    // Published wordings the model read as a next round, and acted on (the second held-out set, n2-0017 and n2-0008):
+    // "next round" in them is the round the candidate is not going to.
+    [Theory]
+    [InlineData("Unfortunately, we won't be advancing you to the next round of our hiring process at this time.")]
+    [InlineData("Unfortunately, we couldn't find an immediate match based on your competency this time around. Therefore, we have chosen to proceed to the next stage with other candidates.")]
+    public void ARejectionThatNamesTheNextRoundIsARejection(string body)
+    {
+        var reader = new Saying("next-round", 0.95, true);
+        var plan = Plan(reader, Update(body));
+        Assert.Equal(ProcessState.Rejected, plan.Process.State);
+        Assert.Equal("rules", plan.Process.LastReply!.ReadBy);
+        Assert.Empty(reader.Read);
+    }
+
+    [Fact]
+    public void AnInvitationToTheNextRoundIsStillTheModelsToRead()
+    {
+        var reader = new Saying("next-round", 0.95, true);
+        var plan = Plan(reader, Update("We would like to move you forward to the next round: please share your availability."));
+        Assert.NotEqual(ProcessState.Rejected, plan.Process.State);
+        Assert.Single(reader.Read);
+    }
+
     [Fact]
     public void AutoReplyHeadersWinOverTheModel()
     {
