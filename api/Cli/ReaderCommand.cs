@@ -5,11 +5,11 @@ namespace OutlookFollowUp.Api.Cli;
 /// <summary>
 /// <c>reader train [--invites] [--corpus DIR] [--out FILE]</c>: trains the reply (or invite) reader on the corpus's train split, chooses its
 /// settings and thresholds on dev, and writes the model file (checked in at api/OutlookFollowUp.Reader/Model).
-/// <c>reader score [--invites] [--split dev|heldout|heldout2] [--rules] [--corpus DIR]</c>: the product's readings against the labels, per class.
+/// <c>reader score [--invites] [--split dev|heldout3] [--rules] [--corpus DIR]</c>: the product's readings against the labels, per class.
 /// </summary>
 public static class ReaderCommand
 {
-    private const string Usage = "usage: reader train [--invites] [--corpus DIR] [--out FILE] | reader score [--invites] [--split dev|heldout|heldout2] [--rules] [--corpus DIR]";
+    private const string Usage = "usage: reader train [--invites] [--corpus DIR] [--out FILE] | reader score [--invites] [--split dev|heldout3] [--rules] [--corpus DIR]";
 
     public static bool Handles(string[] args) => args.Length > 0 && args[0] == "reader";
 
@@ -33,7 +33,7 @@ public static class ReaderCommand
             {
                 case "--corpus" when value is not null: corpus = value; i++; break;
                 case "--out" when value is not null && args[1] == "train": output = value; i++; break;
-                case "--split" when value is "dev" or "heldout" or "heldout2" or "train" && args[1] == "score": split = value; i++; break;
+                case "--split" when (value is "dev" or "train" || (value is not null && Corpus.HeldOut.Contains(value))) && args[1] == "score": split = value; i++; break;
                 case "--rules" when args[1] == "score": rules = true; break;
                 case "--invites": invites = true; break;
                 default:
@@ -45,6 +45,11 @@ public static class ReaderCommand
         if (corpus is null || !Directory.Exists(Path.Combine(corpus, "published")))
         {
             stderr.WriteLine($"no corpus at '{corpus ?? "tests/corpus"}': run from the repository, or give --corpus DIR");
+            return PlanCommand.BadInput;
+        }
+        if (Corpus.HeldOut.Contains(split) && !Directory.Exists(Path.Combine(corpus, split)))
+        {
+            stderr.WriteLine($"no held-out set at '{Path.Combine(corpus, split)}'");
             return PlanCommand.BadInput;
         }
         if (args[1] == "train")

@@ -38,10 +38,11 @@ public static class Corpus
             .SelectMany(File.ReadLines).Where(l => l.Trim().Length > 0).Select(Parse).ToList();
 
     /// <summary>
-    /// The held-out sets, each a folder of its own with sources used nowhere else, collected at a different time and each
-    /// scored once before anything was chosen on it: "heldout" before the reader's final training, "heldout2" on 2026-12-03.
+    /// The held-out set: a folder of its own with sources used nowhere else, collected before the model it scores was
+    /// trained, and scored once before anything was chosen on it. The two sets before it, each scored once with the
+    /// model of its day, were then added to the published corpus (published/*-h1, *-h2) for training and dev.
     /// </summary>
-    public static readonly string[] HeldOut = ["heldout", "heldout2"];
+    public static readonly string[] HeldOut = ["heldout3"];
 
     public static List<CorpusItem> Replies(string corpusRoot, string split) => HeldOut.Contains(split)
         ? Load(corpusRoot, split, "replies")
