@@ -6,7 +6,8 @@ namespace OutlookFollowUp.Reader;
 /// What the head reads of a message: the sentence vector of the whole text, the mean and the maximum of its sentences'
 /// vectors (a verdict is often one sentence among thanks and greetings), and which pattern rule matched it, so that
 /// the model learns how far each rule is to be trusted. Chosen on dev: the whole text alone read 73 % right, with the
-/// sentences 80 %, with the rules too 81 %.
+/// sentences 80 %, with the rules too 81 % (an earlier, smaller dev). The head also reads the text's hashed letters
+/// (<see cref="WithLetters"/>), which are not stored: on the dev of 2026-12-03, 78 % without them, 82 % with them.
 /// </summary>
 public static class Features
 {
@@ -68,6 +69,69 @@ public static class Features
         foreach (var s in signals)
             if (Array.IndexOf(InterviewDetector.Signals, s) is var k and >= 0) f[3 * D + k] = w;
         return f;
+    }
+
+    /// <summary>How many hashed character n-grams <see cref="WithLetters"/> appends (a power of two).</summary>
+    public const int LetterDimensions = 8192;
+
+    /// <summary>
+    /// A text's features for the head: the stored features (<see cref="For"/>), then, when the model reads letters
+    /// (<paramref name="weight"/> above 0), the text's character 3- to 5-grams within words, hashed into
+    /// <see cref="LetterDimensions"/> slots, present or not, the slots' vector of length <paramref name="weight"/>.
+    /// The sentence model reads English: the letters catch a rejection's wording in German or French and the phrases a
+    /// template repeats. Computed from the text at each reading (microseconds, bounded by the text's cut), so a stored
+    /// reading keeps only the encoder's part.
+    /// </summary>
+    public static float[] WithLetters(float[] features, string text, double weight)
+    {
+        if (weight <= 0) return features;
+        var f = new float[features.Length + LetterDimensions];
+        Array.Copy(features, f, features.Length);
+        var slots = LetterSlots(text);
+        if (slots.Count == 0) return f;
+        var value = (float)(weight / Math.Sqrt(slots.Count));
+        foreach (var slot in slots) f[features.Length + slot] = value;
+        return f;
+    }
+
+    /// <summary>The distinct slots of a text's character n-grams (lower-cased letters; words padded with a space each side).</summary>
+    internal static HashSet<int> LetterSlots(string text)
+    {
+        var slots = new HashSet<int>();
+        var length = Math.Min(text.Length, Text.MaxReadingChars);
+        Span<char> word = stackalloc char[34];
+        var n = 0;
+        for (var i = 0; i <= length; i++)
+        {
+            var c = i < length ? text[i] : ' ';
+            if (char.IsLetter(c))
+            {
+                // A "word" longer than 32 letters is cut: n-grams stay bounded per character of text.
+                if (n < 32) word[1 + n++] = char.ToLowerInvariant(c);
+                continue;
+            }
+            if (n == 0) continue;
+            word[0] = ' ';
+            word[n + 1] = ' ';
+            var w = word[..(n + 2)];
+            for (var size = 3; size <= 5; size++)
+                for (var start = 0; start + size <= w.Length; start++)
+                    slots.Add((int)(Fnv(w.Slice(start, size)) & (LetterDimensions - 1)));
+            n = 0;
+        }
+        return slots;
+    }
+
+    // FNV-1a over UTF-16 code units: stable across processes and runtimes (string.GetHashCode is randomized).
+    private static uint Fnv(ReadOnlySpan<char> s)
+    {
+        var h = 2166136261;
+        foreach (var c in s)
+        {
+            h ^= c;
+            h *= 16777619;
+        }
+        return h;
     }
 
     /// <summary>The whole text's unit vector inside a feature vector (for nearest examples and corrections).</summary>

@@ -50,46 +50,69 @@ public sealed class Head
         foreach (var c in y) counts[c]++;
         var sampleWeight = y.Select(c => settings.Balanced ? (double)n / (k * Math.Max(1, counts[c])) : 1.0).ToArray();
         var weightTotal = sampleWeight.Sum();
-        var x = vectors.Select(v => v.Select(f => f * Scale).ToArray()).ToArray();
-        var w = new double[k][];
-        for (var i = 0; i < k; i++) w[i] = new double[dims];
+        // Each vector's non-zero components only (the hashed letters are mostly zeros), and the weights laid out by
+        // feature, a label's next to the other labels' (all labels' sums move together, in vector lanes). Each label's
+        // sums are added in the order the dense loop adds them, and a zero term changes no bit: the same weights.
+        var at = new int[n][];
+        var x = new double[n][];
+        for (var s = 0; s < n; s++)
+        {
+            var v = vectors[s];
+            at[s] = Enumerable.Range(0, dims).Where(d => v[d] != 0).ToArray();
+            x[s] = at[s].Select(d => v[d] * Scale).ToArray();
+        }
+        var w = new double[dims * k];
         var b = new double[k];
-        var gw = new double[k][];
-        for (var i = 0; i < k; i++) gw[i] = new double[dims];
+        var gw = new double[dims * k];
         var gb = new double[k];
         var z = new double[k];
+        var g = new double[k];
         for (var it = 0; it < settings.Iterations; it++)
         {
-            foreach (var row in gw) Array.Clear(row);
+            Array.Clear(gw);
             Array.Clear(gb);
             for (var s = 0; s < n; s++)
             {
                 var xs = x[s];
-                for (var c = 0; c < k; c++)
-                {
-                    var sum = b[c];
-                    var wc = w[c];
-                    for (var d = 0; d < dims; d++) sum += wc[d] * xs[d];
-                    z[c] = sum;
-                }
+                var ds = at[s];
+                Array.Copy(b, z, k);
+                for (var j = 0; j < ds.Length; j++) AddScaled(z, w.AsSpan(ds[j] * k, k), xs[j]);
                 var p = Softmax(z);
+                var any = false;
                 for (var c = 0; c < k; c++)
                 {
-                    var g = (p[c] - (y[s] == c ? 1 : 0)) * sampleWeight[s] / weightTotal;
-                    if (g == 0) continue;
-                    gb[c] += g;
-                    var gc = gw[c];
-                    for (var d = 0; d < dims; d++) gc[d] += g * xs[d];
+                    g[c] = (p[c] - (y[s] == c ? 1 : 0)) * sampleWeight[s] / weightTotal;
+                    gb[c] += g[c];
+                    any |= g[c] != 0;
                 }
+                if (!any) continue;
+                for (var j = 0; j < ds.Length; j++) AddScaled(gw.AsSpan(ds[j] * k, k), g, xs[j]);
             }
-            for (var c = 0; c < k; c++)
+            for (var c = 0; c < k; c++) b[c] -= settings.Step * gb[c];
+            for (var i = 0; i < w.Length; i++) w[i] -= settings.Step * (gw[i] + settings.L2 * w[i]);
+        }
+        var weights = new double[k][];
+        for (var c = 0; c < k; c++)
+        {
+            weights[c] = new double[dims];
+            for (var d = 0; d < dims; d++) weights[c][d] = w[d * k + c];
+        }
+        return new Head { Labels = labelSet, Weights = weights, Bias = b };
+    }
+
+    /// <summary><paramref name="into"/>[c] += <paramref name="values"/>[c] * <paramref name="factor"/> for every label, in vector lanes where they fit.</summary>
+    private static void AddScaled(Span<double> into, ReadOnlySpan<double> values, double factor)
+    {
+        var c = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && into.Length >= System.Numerics.Vector<double>.Count)
+        {
+            var f = new System.Numerics.Vector<double>(factor);
+            for (; c <= into.Length - System.Numerics.Vector<double>.Count; c += System.Numerics.Vector<double>.Count)
             {
-                b[c] -= settings.Step * gb[c];
-                var wc = w[c];
-                var gc = gw[c];
-                for (var d = 0; d < dims; d++) wc[d] -= settings.Step * (gc[d] + settings.L2 * wc[d]);
+                var sum = new System.Numerics.Vector<double>(into[c..]) + new System.Numerics.Vector<double>(values[c..]) * f;
+                sum.CopyTo(into[c..]);
             }
         }
-        return new Head { Labels = labelSet, Weights = w, Bias = b };
+        for (; c < into.Length; c++) into[c] += values[c] * factor;
     }
 }

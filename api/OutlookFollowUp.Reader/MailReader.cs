@@ -120,7 +120,7 @@ public sealed class MailReader : IMailReader
             return known;
         }
         var features = Vector(id, text, textKey, cancellationToken);
-        var reading = ReadInvite(Features.WithSignals(features, signals, _invites.SignalWeight), signals.Contains("rules:interview"));
+        var reading = ReadInvite(Features.WithLetters(Features.WithSignals(features, signals, _invites.SignalWeight), text, _invites.LetterWeight), signals.Contains("rules:interview"));
         if (key is null) return reading;
         if (_invitesRead.Count >= MaxCachedVectors) _invitesRead.Clear();
         _invitesRead[key] = reading;
@@ -156,7 +156,7 @@ public sealed class MailReader : IMailReader
     public MailReading? ReadReply(string? messageId, string text, CancellationToken cancellationToken = default)
     {
         if (text.Length == 0) return null;
-        return Read(Vector(messageId, text, cancellationToken));
+        return Read(Vector(messageId, text, cancellationToken), text);
     }
 
     /// <summary>The features of a text, encoded once (kept by the text's hash: the same text reads the same).</summary>
@@ -215,15 +215,15 @@ public sealed class MailReader : IMailReader
             ? new StoredReading(System.Text.Encoding.ASCII.GetString(bytes, 0, 32), ReaderModel.DequantizeBytes(bytes[32..]))
             : null;
 
-    /// <summary>The reading of a vector: the head's label and probability, or a close correction's.</summary>
-    public MailReading Read(float[] vector)
+    /// <summary>The reading of a text's stored features: the head's label and probability, or a close correction's.</summary>
+    public MailReading Read(float[] vector, string text)
     {
         var whole = Features.Whole(vector);
         var nearestCorrection = Closest(_corrections, c => c.Vector, whole, 1).FirstOrDefault();
         if (nearestCorrection.Item is { } corr && nearestCorrection.Similarity >= CorrectionSimilarity)
             return new MailReading(corr.Label, Math.Round(nearestCorrection.Similarity, 3), $"like a message you marked as {corr.Label}", true);
 
-        var p = _model.Head.Probabilities(vector);
+        var p = _model.Head.Probabilities(Features.WithLetters(vector, text, _model.LetterWeight));
         var because = "nearest examples: " + string.Join(", ", Nearest(whole, 3).Select(e => $"{e.Example.Id} ({e.Example.Label}, {e.Similarity:F2})"));
         return Decide(_model, p, because);
     }

@@ -26,6 +26,8 @@ public sealed class ReaderModel
     public required List<Example> Examples { get; init; }
     /// <summary>The invite reader's weight of each rule signal beside the text's vectors (chosen on dev); unused by replies.</summary>
     public double SignalWeight { get; init; }
+    /// <summary>The length of the text's hashed letters beside its vectors (chosen on dev; 0: the vectors alone). See <see cref="Features.WithLetters"/>.</summary>
+    public double LetterWeight { get; init; }
 
     /// <summary>A training item: its corpus id, label and vector (int16, scaled by 32767, base64).</summary>
     public sealed record Example(string Id, string Label, string Vector)

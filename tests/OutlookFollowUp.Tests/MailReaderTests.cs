@@ -41,4 +41,28 @@ public class MailReaderTests
             Assert.Equal(0, restarted.EncodedMessages);
         }
     }
+
+    [Fact]
+    public void AWordsLettersFallInTheSameSlotsInEveryProcess()
+    {
+        // The head's weights are trained on these slots: a hash that changed between processes or runtimes
+        // (string.GetHashCode is randomized per process) would read every message with another model's weights.
+        // FNV-1a over the padded word's 3-, 4- and 5-grams, modulo 8192, as computed outside .NET.
+        Assert.Equal([571, 633, 1165, 1387, 2157, 2460, 3482, 3720, 4407, 4852, 5038, 5056, 5409, 5434, 7931],
+            Features.LetterSlots("Absage").Order());
+        Assert.Equal(Features.LetterSlots("absage"), Features.LetterSlots("ABSAGE!"));
+    }
+
+    [Fact]
+    public void AHostileTextsLettersCostNoMoreThanTheReadingCut()
+    {
+        // What follows the reading cut is never read, and a "word" of a million letters is cut at 32.
+        var cut = string.Concat(Enumerable.Repeat("we regret to inform you ", 60))[..OutlookFollowUp.Engine.Text.MaxReadingChars];
+        Assert.Equal(Features.LetterSlots(cut), Features.LetterSlots(cut + new string('x', 1_000_000)));
+        var oneWord = Features.LetterSlots(new string('a', 1_000_000));
+        Assert.Equal(Features.LetterSlots(new string('a', 32)), oneWord);
+        var features = Features.WithLetters(new float[Features.Length], cut, 0.75);
+        Assert.Equal(Features.Length + Features.LetterDimensions, features.Length);
+        Assert.Equal(0.75, Math.Sqrt(features.Sum(f => (double)f * f)), 5);
+    }
 }

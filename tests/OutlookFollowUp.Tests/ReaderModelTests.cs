@@ -30,10 +30,11 @@ public class ReaderModelTests(ITestOutputHelper output)
         var reader = Readers.Replies;
         var dev = Published.Replies(CorpusRoot, "dev");
         reader.Prime([.. train.Select(i => i.Text), .. dev.Select(i => i.Text)]);
-        var again = Head.Train(train.Select(i => reader.Vector(null, i.Text)).ToList(), train.Select(i => i.Label).ToList(), Published.ReplyLabels, model.Settings);
+        var again = Head.Train(train.Select(i => Features.WithLetters(reader.Vector(null, i.Text), i.Text, model.LetterWeight)).ToList(),
+            train.Select(i => i.Label).ToList(), Published.ReplyLabels, model.Settings);
         var worst = again.Weights.Zip(model.Weights).SelectMany(x => x.First.Zip(x.Second, (a, b) => Math.Abs(a - b))).Max();
         Assert.True(worst < 1e-3, $"retrained weights differ from the file's by up to {worst}");
-        var features = dev.Select(i => reader.Vector(null, i.Text)).ToList();
+        var features = dev.Select(i => Features.WithLetters(reader.Vector(null, i.Text), i.Text, model.LetterWeight)).ToList();
         Assert.All(features, f => Assert.Equal(Training.ArgMax(model.Head.Probabilities(f)), Training.ArgMax(again.Probabilities(f))));
         Assert.All(model.Examples, e => Assert.Equal(Encoder.Dimensions, e.Values.Length));
     }
@@ -43,7 +44,7 @@ public class ReaderModelTests(ITestOutputHelper output)
     {
         var reader = Readers.Replies;
         var devItems = Published.Replies(CorpusRoot, "dev");
-        var heldOutItems = Published.Replies(CorpusRoot, "heldout3");
+        var heldOutItems = Published.Replies(CorpusRoot, Published.HeldOut[0]);
         reader.Prime([.. devItems.Select(i => i.Text), .. heldOutItems.Select(i => i.Text)]);
         var dev = Scoring.ReadAll(devItems, reader);
         var heldOut = Scoring.ReadAll(heldOutItems, reader);
@@ -60,9 +61,7 @@ public class ReaderModelTests(ITestOutputHelper output)
         var acted = dev.Where(s => s.Read == "rejection" && s.Reading.Sure).ToList();
         Assert.NotEmpty(acted);
         Assert.True(acted.Count(s => s.Item.Label == "rejection") >= 0.97 * acted.Count, "rejections acted on alone: precision under 0.97 on dev");
-        // 0.95 is the target; on this dev no asking threshold from 0.06 reaches it (75 of 79, 0.949: the four missed
-        // read as an offer or as other mail), so the test holds what the chosen thresholds reach.
-        Assert.True(devRejections.Count(s => s.Read == "rejection") >= 0.94 * devRejections.Count, "rejections acted on or asked about: under 0.94 on dev");
+        Assert.True(devRejections.Count(s => s.Read == "rejection") >= 0.95 * devRejections.Count, "rejections acted on or asked about: under 0.95 on dev");
     }
 
     [Fact]
@@ -75,7 +74,7 @@ public class ReaderModelTests(ITestOutputHelper output)
         Assert.Equal(train.Select(i => i.Id), model.Examples.Select(e => e.Id));
         var reader = Readers.Replies;
         reader.Prime(train.Select(i => i.Text).ToList());
-        var again = Head.Train(train.Select(i => Features.WithSignals(reader.Vector(null, i.Text), i.Signals, model.SignalWeight)).ToList(),
+        var again = Head.Train(train.Select(i => Features.WithLetters(Features.WithSignals(reader.Vector(null, i.Text), i.Signals, model.SignalWeight), i.Text, model.LetterWeight)).ToList(),
             train.Select(i => i.Label).ToList(), Training.InviteLabels, model.Settings);
         var worst = again.Weights.Zip(model.Weights).SelectMany(x => x.First.Zip(x.Second, (a, b) => Math.Abs(a - b))).Max();
         Assert.True(worst < 1e-3, $"retrained invite weights differ from the file's by up to {worst}");
@@ -86,7 +85,7 @@ public class ReaderModelTests(ITestOutputHelper output)
     {
         var reader = Readers.Replies;
         var dev = Published.Invites(CorpusRoot, "dev");
-        var heldOut = Published.Invites(CorpusRoot, "heldout3");
+        var heldOut = Published.Invites(CorpusRoot, Published.HeldOut[0]);
         Assert.True(heldOut.Count >= 40, $"{heldOut.Count} held-out invites");
         reader.Prime([.. dev.Select(i => i.Text), .. heldOut.Select(i => i.Text)]);
         var devRead = Scoring.DetectAll(dev, reader);
