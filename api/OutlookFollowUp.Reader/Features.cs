@@ -88,16 +88,22 @@ public static class Features
         var f = new float[features.Length + LetterDimensions];
         Array.Copy(features, f, features.Length);
         var slots = LetterSlots(text);
-        if (slots.Count == 0) return f;
-        var value = (float)(weight / Math.Sqrt(slots.Count));
+        if (slots.Length == 0) return f;
+        var value = LetterValue(slots.Length, weight);
         foreach (var slot in slots) f[features.Length + slot] = value;
         return f;
     }
 
-    /// <summary>The distinct slots of a text's character n-grams (lower-cased letters; words padded with a space each side).</summary>
-    internal static HashSet<int> LetterSlots(string text)
+    /// <summary>The value of each present slot: the slots' vector has length <paramref name="weight"/>.</summary>
+    public static float LetterValue(int slots, double weight) => (float)(weight / Math.Sqrt(slots));
+
+    /// <summary>The distinct slots of a text's character n-grams, ascending (lower-cased letters; words padded with a space each side).</summary>
+    internal static int[] LetterSlots(string text)
     {
-        var slots = new HashSet<int>();
+        // A bit per slot: no set to allocate and grow at every reading of a kept message.
+        Span<ulong> present = stackalloc ulong[LetterDimensions / 64];
+        present.Clear();
+        var count = 0;
         var length = Math.Min(text.Length, Text.MaxReadingChars);
         Span<char> word = stackalloc char[34];
         var n = 0;
@@ -116,9 +122,21 @@ public static class Features
             var w = word[..(n + 2)];
             for (var size = 3; size <= 5; size++)
                 for (var start = 0; start + size <= w.Length; start++)
-                    slots.Add((int)(Fnv(w.Slice(start, size)) & (LetterDimensions - 1)));
+                {
+                    var slot = (int)(Fnv(w.Slice(start, size)) & (LetterDimensions - 1));
+                    ref var bits = ref present[slot >> 6];
+                    var bit = 1UL << (slot & 63);
+                    if ((bits & bit) != 0) continue;
+                    bits |= bit;
+                    count++;
+                }
             n = 0;
         }
+        var slots = new int[count];
+        var k = 0;
+        for (var i = 0; i < present.Length; i++)
+            for (var bits = present[i]; bits != 0; bits &= bits - 1)
+                slots[k++] = i * 64 + System.Numerics.BitOperations.TrailingZeroCount(bits);
         return slots;
     }
 

@@ -27,6 +27,26 @@ public sealed class Head
         return Softmax(z);
     }
 
+    /// <summary>
+    /// The probabilities of <paramref name="dense"/> followed by a sparse part in which only <paramref name="slots"/>
+    /// are present, each at <paramref name="value"/>: what <see cref="Probabilities(float[])"/> gives for the whole
+    /// vector, without making it (a kept message is read again at every replan).
+    /// </summary>
+    public double[] Probabilities(float[] dense, int[] slots, float value)
+    {
+        var z = new double[Labels.Length];
+        for (var k = 0; k < z.Length; k++)
+        {
+            var w = Weights[k];
+            var sum = Bias[k];
+            for (var d = 0; d < dense.Length; d++) sum += w[d] * dense[d] * Scale;
+            var at = dense.Length;
+            foreach (var slot in slots) sum += w[at + slot] * value * Scale;
+            z[k] = sum;
+        }
+        return Softmax(z);
+    }
+
     private static double[] Softmax(double[] z)
     {
         var max = z.Max();

@@ -120,7 +120,7 @@ public sealed class MailReader : IMailReader
             return known;
         }
         var features = Vector(id, text, textKey, cancellationToken);
-        var reading = ReadInvite(Features.WithLetters(Features.WithSignals(features, signals, _invites.SignalWeight), text, _invites.LetterWeight), signals.Contains("rules:interview"));
+        var reading = ReadInvite(Features.WithSignals(features, signals, _invites.SignalWeight), text, signals.Contains("rules:interview"));
         if (key is null) return reading;
         if (_invitesRead.Count >= MaxCachedVectors) _invitesRead.Clear();
         _invitesRead[key] = reading;
@@ -131,7 +131,7 @@ public sealed class MailReader : IMailReader
     /// An invite's reading: an interview from the model's acting threshold on, a "maybe" (not confident) from its
     /// asking threshold, otherwise not; the probability is the label's.
     /// </summary>
-    public MailReading ReadInvite(float[] features, bool rulesSayInterview = false)
+    public MailReading ReadInvite(float[] features, string text, bool rulesSayInterview = false)
     {
         var model = _invites ?? throw new InvalidOperationException("this reader has no invite model");
         var whole = Features.Whole(features);
@@ -141,7 +141,7 @@ public sealed class MailReader : IMailReader
             return said.Label == InterviewLabel
                 ? new MailReading("interview", Math.Round(near.Similarity, 3), "like an invite you marked as an interview", true)
                 : new MailReading("not", Math.Round(near.Similarity, 3), "like an invite you marked as not an interview", true);
-        var p = model.Head.Probabilities(features)[Array.IndexOf(model.Labels, "interview")];
+        var p = Probabilities(model, features, text)[Array.IndexOf(model.Labels, "interview")];
         var because = "nearest examples: " + string.Join(", ", Closest(model.Examples, e => e.Values, whole, 3)
             .Select(x => $"{x.Item.Id} ({x.Item.Label}, {x.Similarity:F2})"));
         // What the rules call an interview stays one while the model does not read it as "not" (a product choice made
@@ -223,9 +223,17 @@ public sealed class MailReader : IMailReader
         if (nearestCorrection.Item is { } corr && nearestCorrection.Similarity >= CorrectionSimilarity)
             return new MailReading(corr.Label, Math.Round(nearestCorrection.Similarity, 3), $"like a message you marked as {corr.Label}", true);
 
-        var p = _model.Head.Probabilities(Features.WithLetters(vector, text, _model.LetterWeight));
+        var p = Probabilities(_model, vector, text);
         var because = "nearest examples: " + string.Join(", ", Nearest(whole, 3).Select(e => $"{e.Example.Id} ({e.Example.Label}, {e.Similarity:F2})"));
         return Decide(_model, p, because);
+    }
+
+    /// <summary>The head's probabilities for a text's stored features and, when the model reads them, its letters.</summary>
+    internal static double[] Probabilities(ReaderModel model, float[] features, string text)
+    {
+        if (model.LetterWeight <= 0) return model.Head.Probabilities(features);
+        var slots = Features.LetterSlots(text);
+        return model.Head.Probabilities(features, slots, Features.LetterValue(slots.Length, model.LetterWeight));
     }
 
     /// <summary>

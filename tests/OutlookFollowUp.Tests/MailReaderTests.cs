@@ -65,4 +65,16 @@ public class MailReaderTests
         Assert.Equal(Features.Length + Features.LetterDimensions, features.Length);
         Assert.Equal(0.75, Math.Sqrt(features.Sum(f => (double)f * f)), 5);
     }
+
+    [Fact]
+    public void AMessageReadsTheSameByItsLettersSlotsAsByTheWholeVectorTheHeadWasTrainedOn()
+    {
+        // Training makes the whole vector (sentence features, then 8,192 letter slots); a reading adds only the present
+        // slots' weights: the same sums in the same order, so the same probabilities to the bit.
+        var model = Readers.Replies.Model;
+        Assert.True(model.LetterWeight > 0, "the checked-in reply model reads letters");
+        const string text = "Leider müssen wir Ihnen mitteilen, dass wir uns für eine andere Kandidatin entschieden haben.";
+        var features = Readers.Replies.Vector(null, text);
+        Assert.Equal(model.Head.Probabilities(Features.WithLetters(features, text, model.LetterWeight)), MailReader.Probabilities(model, features, text));
+    }
 }
