@@ -21,6 +21,8 @@ public sealed record InviteItem(CorpusItem Item, Engine.GraphEvent Event, Engine
     public string Label => Item.Label;
     public string Text => Engine.InterviewDetector.ForReading(Event);
     public IReadOnlyList<string> Signals => Evidence.Signals;
+    /// <summary>The rules' verdict, which the detection keeps for an invite the reader does not read.</summary>
+    public Engine.Detection Rules => Evidence.Rules;
     public bool ReaderReads => Evidence.ReaderReads;
 }
 

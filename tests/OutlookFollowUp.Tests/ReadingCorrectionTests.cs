@@ -40,7 +40,7 @@ public class ReadingCorrectionTests
         var clock = new ManualClock(DateTimeOffset.Parse("2026-11-24T18:00:00Z"));
         await using var server = await SandboxServer.StartAsync(clock);
         var box = server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
-        // Worded so that the model leans to a rejection without being sure (0.66 < its 0.71 threshold for acting alone).
+        // Worded so that the model leans to a rejection without being sure (0.47: under its 0.71 for acting alone, over its 0.33 for asking).
         var (invite, reply) = InterviewAndSoftRejection(server, Jordan);
         var messageId = (string)reply["id"]!;
         var database = Path.Combine(Path.GetTempPath(), $"ofu-correction-{Guid.NewGuid():N}.db");
