@@ -81,6 +81,25 @@ public class ReaderModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TheInviteTrainerScoresTheVerdictTheDetectorGives()
+    {
+        // The trainer chooses the invite head's settings and thresholds by the detection's verdicts on dev, computed by
+        // its own copy of the policy (Training.Verdict): the copy must give what the detector and the reader give.
+        var reader = Readers.Replies;
+        var model = reader.Invites!;
+        var dev = Published.Invites(CorpusRoot, "dev");
+        reader.Prime(dev.Select(i => i.Text).ToList());
+        Assert.All(dev, item =>
+        {
+            double? p = item.ReaderReads
+                ? MailReader.Probabilities(model, Features.WithSignals(reader.Vector(null, item.Text), item.Signals, model.SignalWeight), item.Text)[0]
+                : null;
+            Assert.Equal(InterviewDetector.Detect(item.Event, item.User, null, reader).Verdict,
+                Training.Verdict(item, p, model.Act["interview"], model.Ask["interview"]));
+        });
+    }
+
+    [Fact]
     public void InterviewDetectionIsMeasuredOnDevAndOnTheHeldOutInvites()
     {
         var reader = Readers.Replies;
