@@ -20,19 +20,16 @@ public sealed partial class GraphMailboxGateway
 
     /// <summary>The calendar and mail feeds, for the same window as before; mail from the calendar window's start.</summary>
     public Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        SyncAsync(state, from, to, from, false, cancellationToken);
+        SyncAsync(state, from, to, from, cancellationToken);
 
-    public async Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince, bool withProfile = false,
+    public async Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince,
         CancellationToken cancellationToken = default)
     {
         RequestInformation Calendar(string? link) => Get(link ?? "me/calendarView/delta"
             + Query(("startDateTime", from.UtcDateTime.ToString("o")), ("endDateTime", to.UtcDateTime.ToString("o"))), UtcTimes);
         var feeds = new List<Feed> { new("calendar", state?.CalendarDeltaLink, Calendar) };
         feeds.AddRange(MailFeeds(state, mailSince));
-        // The daily profile read rides in the same $batch: no request of its own.
-        List<(string, RequestInformation)> extra = withProfile ? [("me", MeRequest()), ("settings", Get("me/mailboxSettings"))] : [];
-        var (changes, answers) = await ReadFeedsAsync(feeds, extra, cancellationToken);
-        return withProfile ? changes with { Profile = ProfileOf(answers["me"].Json(), answers["settings"].Json()) } : changes;
+        return (await ReadFeedsAsync(feeds, [], cancellationToken)).Changes;
     }
 
     public async Task<MailboxRead> ReadAsync(MailboxReadRequest request, CancellationToken cancellationToken = default)
@@ -41,6 +38,8 @@ public sealed partial class GraphMailboxGateway
         if (request.EventId is { } eventId) extra.Add(("event", Get($"me/events/{Uri.EscapeDataString(eventId)}" + Query(("$expand", ExpandKey)), UtcTimes)));
         foreach (var id in request.TextOf.Distinct())
             extra.Add(("text:" + id, Get($"me/messages/{Uri.EscapeDataString(id)}" + Query(("$select", "subject,body,bodyPreview")), TextBodies)));
+        // The daily profile read rides along: no request of its own.
+        if (request.Profile) extra.AddRange([("me", MeRequest()), ("settings", Get("me/mailboxSettings"))]);
         var feeds = request.Feeds ? MailFeeds(request.MailState, request.MailSince) : [];
         var (changes, answers) = await ReadFeedsAsync(feeds, extra, cancellationToken);
         var e = request.EventId is null ? null : answers["event"].Json().Deserialize<GraphEvent>(PlanJson.Options);
@@ -55,7 +54,10 @@ public sealed partial class GraphMailboxGateway
                 item.TryGetProperty("body", out var body) ? body.Deserialize<ItemBody>(PlanJson.Options) : null,
                 item.TryGetProperty("bodyPreview", out var preview) ? preview.GetString() : null);
         }
-        return new MailboxRead(e, request.Feeds ? changes : null, texts);
+        return new MailboxRead(e, request.Feeds ? changes : null, texts)
+        {
+            Profile = request.Profile ? ProfileOf(answers["me"].Json(), answers["settings"].Json()) : null,
+        };
     }
 
     private List<Feed> MailFeeds(SyncState? state, DateTimeOffset mailSince)

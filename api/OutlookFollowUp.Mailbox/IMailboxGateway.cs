@@ -37,9 +37,6 @@ public sealed record SyncChanges(
     /// an index kept of them beyond these is gone.
     /// </summary>
     public IReadOnlyList<string> ResyncedFolders { get; init; } = [];
-
-    /// <summary>The user's profile, when the sync was asked to read it along.</summary>
-    public UserProfile? Profile { get; init; }
 }
 
 /// <summary>What a plan reads of a message beyond its headers, fetched by id and never stored.</summary>
@@ -48,7 +45,7 @@ public sealed record MessageText(string? Subject, ItemBody? Body, string? BodyPr
 /// <summary>
 /// What one round trip reads: an event (when <see cref="EventId"/> is set), the mail folders' changes since
 /// <see cref="MailState"/> (when <see cref="Feeds"/>: Inbox, Sent Items, Drafts, headers only, the first sync from
-/// <see cref="MailSince"/>), and the text of messages by id.
+/// <see cref="MailSince"/>), the text of messages by id, and the user's profile (when <see cref="Profile"/>).
 /// </summary>
 public sealed record MailboxReadRequest
 {
@@ -57,10 +54,19 @@ public sealed record MailboxReadRequest
     public SyncState? MailState { get; init; }
     public DateTimeOffset MailSince { get; init; }
     public IReadOnlyList<string> TextOf { get; init; } = [];
+
+    /// <summary>Read the user's profile (<see cref="IMailboxGateway.GetUserAsync"/>) in the same $batch.</summary>
+    public bool Profile { get; init; }
 }
 
-/// <summary>What <see cref="IMailboxGateway.ReadAsync"/> read; <see cref="Changes"/> only when feeds were asked for.</summary>
-public sealed record MailboxRead(GraphEvent? Event, SyncChanges? Changes, IReadOnlyDictionary<string, MessageText> Texts);
+/// <summary>
+/// What <see cref="IMailboxGateway.ReadAsync"/> read; <see cref="Changes"/> only when feeds were asked for,
+/// <see cref="Profile"/> only when the profile was.
+/// </summary>
+public sealed record MailboxRead(GraphEvent? Event, SyncChanges? Changes, IReadOnlyDictionary<string, MessageText> Texts)
+{
+    public UserProfile? Profile { get; init; }
+}
 
 /// <summary>One interview event and the mail around it: Inbox, Sent Items and Drafts since a date.</summary>
 public sealed record InterviewContext(GraphEvent Event, IReadOnlyList<GraphMessage> Messages);
@@ -117,10 +123,11 @@ public interface IMailboxGateway
     /// </summary>
     /// <remarks>
     /// The mail feeds' first sync reaches back to <paramref name="mailSince"/> (the mail index's horizon). Mail comes
-    /// as headers, the index's fields; Drafts is the fourth feed. With <paramref name="withProfile"/>, the user's
-    /// profile (<see cref="GetUserAsync"/>) is read in the same $batch, as <see cref="SyncChanges.Profile"/>.
+    /// as headers, the index's fields; Drafts is the fourth feed. The four feeds are as many items as Graph runs at once
+    /// for a mailbox, so nothing else rides in this $batch: a fifth item would take a second round (the profile rides
+    /// with the texts' read, <see cref="MailboxReadRequest.Profile"/>).
     /// </remarks>
-    Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince, bool withProfile = false,
+    Task<SyncChanges> SyncAsync(SyncState? state, DateTimeOffset from, DateTimeOffset to, DateTimeOffset mailSince,
         CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -51,7 +51,11 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         SetProfile(user, await mailbox.GetUserAsync(cancellationToken), now);
     }
 
-    /// <summary>Whether the profile is due a read (never read, or a day old): the sweep then reads it with its sync.</summary>
+    /// <summary>
+    /// Whether the profile is due a read (never read, or a day old): the sweep then reads it with the texts its plans
+    /// read. Only the plans use more of it than the address the user signed in with (their zone, working hours and
+    /// aliases); keeping what comes in needs the address alone.
+    /// </summary>
     public static bool ProfileDue(UserRecord user, DateTimeOffset now) => user.ProfileReadUtc is not { } read || read < now.UtcDateTime.AddDays(-1);
 
     public static void SetProfile(UserRecord user, UserProfile profile, DateTimeOffset now)
@@ -221,6 +225,8 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
         var mail = await IndexedAsync(user, since, cancellationToken);
         var texts = new Dictionary<string, MessageText>(StringComparer.Ordinal);
         GraphEvent? opened = null;
+        // The daily profile rides with the first read below: no round trip of its own.
+        var profileDue = ProfileDue(user, now);
         if (!synced || eventId is not null)
         {
             // An event not kept yet brings people the texts depend on: its texts wait for it.
@@ -228,9 +234,14 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             var asked = known ? needs.Of(mail, now) : [];
             var read = await mailbox.ReadAsync(new MailboxReadRequest
             {
-                EventId = eventId, Feeds = !synced, MailState = MailState(user), MailSince = now - MailHorizon, TextOf = asked,
+                EventId = eventId, Feeds = !synced, MailState = MailState(user), MailSince = now - MailHorizon, TextOf = asked, Profile = profileDue,
             }, cancellationToken);
             foreach (var (id, text) in read.Texts) texts[id] = text;
+            if (read.Profile is { } profile)
+            {
+                SetProfile(user, profile, now);
+                profileDue = false;
+            }
             if (read.Event is { } e)
             {
                 opened = e with { Id = eventId };
@@ -256,9 +267,12 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             if (!mailChanged && known) return (opened, WithTexts(mail, texts));
         }
         var missing = needs.Of(mail, now).Where(id => !texts.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-            foreach (var (id, text) in (await mailbox.ReadAsync(new MailboxReadRequest { TextOf = missing }, cancellationToken)).Texts)
-                texts[id] = text;
+        if (missing.Count > 0 || profileDue)
+        {
+            var read = await mailbox.ReadAsync(new MailboxReadRequest { TextOf = missing, Profile = profileDue }, cancellationToken);
+            foreach (var (id, text) in read.Texts) texts[id] = text;
+            if (read.Profile is { } profile) SetProfile(user, profile, now);
+        }
         return (opened, WithTexts(mail, texts));
     }
 
@@ -509,8 +523,8 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
 
     /// <summary>
     /// Keeps what the reader encoded, by message id, on the message's index row, and an invite's on its event row
-    /// (none: nothing to keep it on; the process's cache still has it). A statement per message or invite, and each is
-    /// encoded once.
+    /// (none: nothing to keep it on; the process's cache still has it), each encoded once. A row this context tracks
+    /// (the sweep's, just indexed) is saved with the plans; any other gets a statement of its own now.
     /// </summary>
     private async Task StoreReadingsAsync(UserRecord user, IReadOnlyDictionary<string, StoredReading> readings, CancellationToken cancellationToken)
     {
@@ -519,16 +533,16 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             var bytes = MailReader.ToBytes(r);
             if (MailReader.EventIdOf(id) is { } eventId)
             {
-                await db.Events.Where(e => e.UserId == user.Id && e.EventId == eventId)
-                    .ExecuteUpdateAsync(u => u.SetProperty(e => e.Reading, bytes), cancellationToken);
-                if (db.Events.Local.FirstOrDefault(e => e.UserId == user.Id && e.EventId == eventId) is { } kept)
-                    db.Entry(kept).Property(e => e.Reading).OriginalValue = kept.Reading = bytes;
+                if (db.Events.Local.FirstOrDefault(e => e.UserId == user.Id && e.EventId == eventId) is { } kept) kept.Reading = bytes;
+                else
+                    await db.Events.Where(e => e.UserId == user.Id && e.EventId == eventId)
+                        .ExecuteUpdateAsync(u => u.SetProperty(e => e.Reading, bytes), cancellationToken);
                 continue;
             }
-            await db.Mail.Where(m => m.UserId == user.Id && m.MessageId == id)
-                .ExecuteUpdateAsync(u => u.SetProperty(m => m.Reading, bytes), cancellationToken);
-            if (db.Mail.Local.FirstOrDefault(m => m.UserId == user.Id && m.MessageId == id) is { } tracked)
-                db.Entry(tracked).Property(m => m.Reading).OriginalValue = tracked.Reading = bytes;
+            if (db.Mail.Local.FirstOrDefault(m => m.UserId == user.Id && m.MessageId == id) is { } tracked) tracked.Reading = bytes;
+            else
+                await db.Mail.Where(m => m.UserId == user.Id && m.MessageId == id)
+                    .ExecuteUpdateAsync(u => u.SetProperty(m => m.Reading, bytes), cancellationToken);
         }
     }
 
@@ -622,12 +636,13 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     /// Records the intent, writes, and records the outcome with an audit line each. The intent is saved first: if the
     /// process dies between the write and the record, the next attempt looks the key up instead of writing twice.
     /// </summary>
+    /// <param name="records">The user's step rows as <see cref="StepRecordsAsync"/> gave them to this context, if the caller has them.</param>
     public async Task<WriteReport> WriteAsync(IMailboxGateway mailbox, UserRecord user,
         IReadOnlyList<(PlannedProcess Process, PlanStep Step, MailboxWrite Write)> writes, DateTimeOffset now,
-        Func<CancellationToken, Task<bool>> stillMine, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<bool>> stillMine, CancellationToken cancellationToken, Dictionary<string, StepRecord>? records = null)
     {
         if (writes.Count == 0) return WriteReport.None;
-        var records = await StepRecordsAsync(user, cancellationToken);
+        records ??= await StepRecordsAsync(user, cancellationToken);
         foreach (var (p, step, _) in writes) Record(user, records, p.Group.Key, step).AttemptedUtc = now.UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         // Another instance may have taken this user over (a lease that ran out): then it writes, not us.
@@ -711,9 +726,10 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     /// Keeps each process's summary and steps, and when the user's plans next change by time alone: the sweep replans
     /// then, or daily while a process is open (a thank-you withdrawn after a week, a follow-up once the date passed).
     /// </summary>
-    public async Task SaveAsync(UserRecord user, IReadOnlyList<PlannedProcess> plans, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task SaveAsync(UserRecord user, IReadOnlyList<PlannedProcess> plans, DateTimeOffset now, CancellationToken cancellationToken,
+        Dictionary<string, StepRecord>? records = null)
     {
-        var records = await StepRecordsAsync(user, cancellationToken);
+        records ??= await StepRecordsAsync(user, cancellationToken);
         DateTimeOffset? wake = null;
         foreach (var p in plans)
         {

@@ -61,7 +61,6 @@ public static class ProcessEndpoints
         var user = await CurrentUser.GetAsync(s.Http, s.Db, s.Tokens, s.Time, ct);
         var mailbox = s.Mailboxes.For(user);
         var now = s.Time.GetUtcNow();
-        await s.Plans.RefreshProfileAsync(mailbox, user, now, ct);
         var stored = await s.Db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, ct);
         List<GraphMessage> mail;
         try
@@ -241,7 +240,7 @@ public static class ProcessEndpoints
         var writes = UserPlans.WritesFor(plans.Where(p => p.Group.Key == processKey).ToList(), records, mail, now, userAsked: true)
             .Where(w => which(w.Write)).ToList();
         // The pane writes under the user's own request; the step keys keep it from doubling what the sweep writes.
-        var report = await s.Plans.WriteAsync(mailbox, user, writes, now, _ => Task.FromResult(true), ct);
+        var report = await s.Plans.WriteAsync(mailbox, user, writes, now, _ => Task.FromResult(true), ct, records: records);
         // A draft written now is seen in the mail (its key, its version): read again only then. Reminder events and
         // decisions show in the plan from what is stored, so the mail already read serves.
         if (writes.Count > 0) (plans, _) = await PlanAsync(s, user, ct, writes.Any(w => w.Write is NewDraft) ? null : mail, processKey);
@@ -253,7 +252,8 @@ public static class ProcessEndpoints
     {
         var now = s.Time.GetUtcNow();
         var mailbox = s.Mailboxes.For(user);
-        await s.Plans.RefreshProfileAsync(mailbox, user, now, ct);
+        // Without mail given, the plans' read brings the profile along when it is due.
+        if (mail is not null) await s.Plans.RefreshProfileAsync(mailbox, user, now, ct);
         var result = await s.Plans.PlanAllAsync(mailbox, user, now, ct, mail, only);
         await s.Plans.SaveAsync(user, result.Plans, now, ct);
         return result;

@@ -36,33 +36,43 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
         var o = options.Value;
         var total = SweepReport.Empty;
         var gate = new object();
+        // The claims stream into the workers: a worker that finds the claimed batch handed out claims the next one while
+        // the others go on. Waiting for a whole batch before claiming the next left the slots idle behind each batch's
+        // slowest mailbox and during every claim.
+        await Parallel.ForEachAsync(ClaimedAsync(now, cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = cancellationToken }, async (id, ct) =>
+        {
+            var (outcome, writes) = await SweepUserAsync(id, now, ct);
+            lock (gate)
+            {
+                total = total with
+                {
+                    Users = total.Users + 1,
+                    Idle = total.Idle + (outcome == UserOutcome.Idle ? 1 : 0),
+                    Planned = total.Planned + (outcome == UserOutcome.Planned ? 1 : 0),
+                    SignInNeeded = total.SignInNeeded + (outcome == UserOutcome.SignInNeeded ? 1 : 0),
+                    Failed = total.Failed + (outcome == UserOutcome.Failed ? 1 : 0),
+                    LeasesLost = total.LeasesLost + (outcome == UserOutcome.LeaseLost ? 1 : 0),
+                    Writes = total.Writes.Add(writes),
+                };
+                progress?.Report(total.Users);
+            }
+        });
+        return total;
+    }
+
+    /// <summary>The mailboxes due at <paramref name="now"/> that this instance claims, a batch at a time, until none is left.</summary>
+    private async IAsyncEnumerable<Guid> ClaimedAsync(DateTimeOffset now, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var o = options.Value;
         while (!cancellationToken.IsCancellationRequested)
         {
             IReadOnlyList<Guid> claimed;
             await using (var scope = scopes.CreateAsyncScope())
                 claimed = await Leases.ClaimAsync(scope.ServiceProvider.GetRequiredService<AppDb>(), Owner, now.UtcDateTime,
                     time.GetUtcNow().UtcDateTime, o.Lease, o.BatchSize, cancellationToken);
-            if (claimed.Count == 0) break;
-            await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism, CancellationToken = cancellationToken }, async (id, ct) =>
-            {
-                var (outcome, writes) = await SweepUserAsync(id, now, ct);
-                lock (gate)
-                {
-                    total = total with
-                    {
-                        Users = total.Users + 1,
-                        Idle = total.Idle + (outcome == UserOutcome.Idle ? 1 : 0),
-                        Planned = total.Planned + (outcome == UserOutcome.Planned ? 1 : 0),
-                        SignInNeeded = total.SignInNeeded + (outcome == UserOutcome.SignInNeeded ? 1 : 0),
-                        Failed = total.Failed + (outcome == UserOutcome.Failed ? 1 : 0),
-                        LeasesLost = total.LeasesLost + (outcome == UserOutcome.LeaseLost ? 1 : 0),
-                        Writes = total.Writes.Add(writes),
-                    };
-                    progress?.Report(total.Users);
-                }
-            });
+            if (claimed.Count == 0) yield break;
+            foreach (var id in claimed) yield return id;
         }
-        return total;
     }
 
     /// <summary>One claimed mailbox; every outcome releases the lease and sets when to look again.</summary>
@@ -145,8 +155,7 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
             user.CalendarDeltaLink = null;
         var first = user.CalendarDeltaLink is null;
         var changes = await mailbox.SyncAsync(UserPlans.MailState(user) with { CalendarDeltaLink = user.CalendarDeltaLink },
-            now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), now - UserPlans.MailHorizon, UserPlans.ProfileDue(user, now), cancellationToken);
-        if (changes.Profile is { } profile) UserPlans.SetProfile(user, profile, now);
+            now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), now - UserPlans.MailHorizon, cancellationToken);
         // The mail index takes the changes here, saved below with the links that follow them.
         var changed = await plans.IngestAsync(user, changes, cancellationToken) || first || changes.Resynced;
         user.CalendarDeltaLink = changes.State.CalendarDeltaLink;
@@ -162,8 +171,8 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
         var records = await plans.StepRecordsAsync(user, cancellationToken);
         var writes = UserPlans.WritesFor(planned, records, mail, now, userAsked: false);
         var report = await plans.WriteAsync(mailbox, user, writes, now,
-            ct => Leases.RenewAsync(db, user.Id, Owner, time.GetUtcNow().UtcDateTime, o.Lease, ct), cancellationToken);
-        await plans.SaveAsync(user, planned, now, cancellationToken);
+            ct => Leases.RenewAsync(db, user.Id, Owner, time.GetUtcNow().UtcDateTime, o.Lease, ct), cancellationToken, records);
+        await plans.SaveAsync(user, planned, now, cancellationToken, records);
         return (UserOutcome.Planned, report);
     }
 }

@@ -101,6 +101,11 @@ public static class SweepFigures
     public static async Task RunAsync(BenchOptions o, List<Figure> figures, List<string> notes)
     {
         var n = o.Mailboxes;
+        if (o.Only == "instances")
+        {
+            await InstancesAsync(n, figures, notes);
+            return;
+        }
         // 3. One instance, SQLite (the default), every mailbox due; --repeat runs it again on fresh mailboxes and a
         // fresh database (one pass's processor time varies by 10-20 % between runs on the same machine).
         var runs = new List<(ServiceRuns.PassResult Pass, int Requests, int Calls, int Throttled, SweepSettings Settings, int Rounds)>();
@@ -135,6 +140,7 @@ public static class SweepFigures
         figures.Add(new("3. Sweeping many mailboxes", "Processor time: the service / the sandbox, per mailbox",
             $"{first.Cpu.TotalMilliseconds / n:0.0} ms / {first.SandboxCpu.TotalMilliseconds / n:0.0} ms", $"{Environment.ProcessorCount} cores shared by both", "reported", null));
         notes.Add($"3. The pass printed: {string.Join(" | ", first.Summaries)}");
+        notes.Add($"3. Where the last run's time went: {LastTimeline}");
 
         // 3b. Figure 3's mailboxes are copies of one, and the reader keeps what it has read by the text, so there the
         // model reads each text once for all mailboxes. Here every mailbox's texts are its own (at most 1,000 mailboxes:
@@ -149,6 +155,7 @@ public static class SweepFigures
             $"{ownPass.Cpu.TotalMilliseconds / own:0.0} ms / {ownPass.SandboxCpu.TotalMilliseconds / own:0.0} ms", $"figure 3 (texts shared): {first.Cpu.TotalMilliseconds / n:0.0} ms", "reported", null));
         figures.Add(new("3b. Sweeping mailboxes whose texts are their own", "Peak memory of the service (VmHWM); 429s", $"{ownPass.PeakBytes / 1048576.0:0} MB; {ownThrottled}", "", "< 450 MB", ownPass.PeakBytes < 450L * 1048576, ownPass.PeakBytes / (450.0 * 1048576)));
         notes.Add($"3b. The pass printed: {string.Join(" | ", ownPass.Summaries)}");
+        notes.Add($"3b. Where its time went: {LastTimeline}");
         if (o.Only == "pass")
         {
             await settings.Graph.DisposeAsync();
@@ -168,7 +175,12 @@ public static class SweepFigures
             notes.Add($"2. The idle pass printed: {string.Join(" | ", idle.Summaries)}");
         }
 
-        // 4. PostgreSQL: one instance, then two on a fresh sandbox and database.
+        await InstancesAsync(n, figures, notes);
+    }
+
+    /// <summary>Figure 4. PostgreSQL: one instance, then two on a fresh sandbox and database.</summary>
+    private static async Task InstancesAsync(int n, List<Figure> figures, List<string> notes)
+    {
         if (Environment.GetEnvironmentVariable("OFU_POSTGRES") is not { Length: > 0 })
         {
             notes.Add("4. Two instances on PostgreSQL: not measured, OFU_POSTGRES is not set (tests/run.sh and the bench command start a server).");
@@ -192,6 +204,43 @@ public static class SweepFigures
     /// <summary>A pass's ideal: every HTTP request at the sandbox's latency, <see cref="BenchOptions.Parallelism"/> mailboxes at once.</summary>
     private static TimeSpan Ideal(int requests) => TimeSpan.FromMilliseconds(requests * BenchOptions.Latency.TotalMilliseconds / BenchOptions.Parallelism);
 
+    /// <summary>Where the last big sweep's mailboxes spent their time (<see cref="Timeline"/>).</summary>
+    private static string LastTimeline = "";
+
+    /// <summary>
+    /// Where a mailbox's time goes, from the sandbox's log: its Graph items start in rounds (a round's items within a
+    /// few milliseconds); the gap between rounds beyond the latency is the service's own time between Graph's answer
+    /// and its next request (processor, database, waiting for either). A slot's time per mailbox is the pass's time
+    /// shared among the mailboxes swept at once; what is neither rounds nor gaps is before the first request and
+    /// after the last (the claim, the saves, the lease).
+    /// </summary>
+    private static string Timeline(IReadOnlyList<SandboxLogEntry> log, TimeSpan pass, int n)
+    {
+        var latency = BenchOptions.Latency.TotalMilliseconds;
+        var gaps = new List<List<double>>();
+        var rounds = new List<double>();
+        foreach (var box in log.Where(e => e.InBatch && e.Mailbox.Length > 0).GroupBy(e => e.Mailbox))
+        {
+            var starts = new List<DateTimeOffset>();
+            foreach (var e in box.OrderBy(e => e.At))
+                if (starts.Count == 0 || (e.At - starts[^1]).TotalMilliseconds > latency / 2) starts.Add(e.At);
+            rounds.Add(starts.Count);
+            for (var i = 1; i < starts.Count; i++)
+            {
+                while (gaps.Count < i) gaps.Add([]);
+                gaps[i - 1].Add((starts[i] - starts[i - 1]).TotalMilliseconds - latency);
+            }
+        }
+        if (rounds.Count == 0) return "";
+        var slot = pass.TotalMilliseconds * BenchOptions.Parallelism / n;
+        var between = gaps.Take((int)rounds.Min() - 1).Select(g => g.Average()).ToList();
+        var outside = slot - rounds.Average() * latency - between.Sum();
+        return $"a slot's time per mailbox {slot:0} ms = {rounds.Average():0.0} rounds x {latency:0} ms, "
+               + $"gaps between rounds beyond the latency {string.Join(" + ", between.Select((g, i) => $"{g:0.0}"))} ms (means; "
+               + $"p95 {string.Join(", ", gaps.Take(between.Count).Select(g => $"{Stats.Of(g).P95:0}"))} ms), "
+               + $"and {outside:0} ms before the first request and after the last";
+    }
+
     private static async Task<(ServiceRuns.PassResult Pass, int Requests, int Calls, int Throttled, SweepSettings Settings, int Rounds)> BigSweepAsync(int n, bool postgres, int instances, bool ownTexts = false)
     {
         var now = DateTimeOffset.UtcNow;
@@ -202,6 +251,7 @@ public static class SweepFigures
         var before = graph.Sandbox.Log.Count;
         var pass = await ServiceRuns.SweepOnceAsync(settings, instances);
         var log = graph.Sandbox.Log.Skip(before).ToList();
+        LastTimeline = Timeline(log, pass.Pass, n);
         return (pass, log.Count(e => !e.InBatch), log.Count(e => e.InBatch || !e.Path.Contains("$batch", StringComparison.Ordinal)),
             log.Count(e => e.Status == 429), new SweepSettings(graph, settings), log.Where(e => !e.InBatch).Sum(e => e.Rounds));
     }

@@ -135,6 +135,72 @@ public class MailIndexTests
         Assert.NotEqual("other", (string?)plan["plan"]!["process"]!["lastReply"]!["class"]);
     }
 
+    /// <summary>Each top-level $batch of the log since <paramref name="from"/>, with its items' paths (one mailbox: nothing interleaves).</summary>
+    private static List<(List<string> Items, int Rounds)> Batches(Setup setup, int from)
+    {
+        var batches = new List<(List<string>, int)>();
+        var items = new List<string>();
+        foreach (var l in setup.Server.Sandbox.Log.Skip(from))
+        {
+            if (l.InBatch) { items.Add(l.Path); continue; }
+            if (l.Path == "/$batch") batches.Add((items, l.Rounds));
+            items = [];
+        }
+        return batches;
+    }
+
+    [Fact]
+    public async Task AFirstSweepReadsTheProfileWithTheTextsSoTheFeedsTakeOneRoundOfGraphs()
+    {
+        var (setup, reply) = await BusyAsync(alerts: 3);
+        await using var _ = setup;
+        var before = setup.Server.Sandbox.Log.Count;
+        var pass = await setup.Sweeper.RunOnceAsync(setup.Clock.GetUtcNow());
+        Assert.Equal(1, pass.Planned);
+
+        var batches = Batches(setup, before);
+        // Graph runs four items of a mailbox's $batch at a time: the four feeds alone take one round, a fifth a second.
+        Assert.Equal(["/me/calendarView/delta", "/me/mailFolders/drafts/messages/delta", "/me/mailFolders/inbox/messages/delta", "/me/mailFolders/sentitems/messages/delta"],
+            batches[0].Items.Order(StringComparer.Ordinal));
+        Assert.Equal(1, batches[0].Rounds);
+        Assert.Equal(["/me", "/me/mailboxSettings", "/me/messages/" + Uri.EscapeDataString(reply)], batches[1].Items.Order(StringComparer.Ordinal));
+        using var scope = setup.Service.Services.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<AppDb>().Users.AsNoTracking().SingleAsync(u => u.Address == Jordan);
+        Assert.Equal("Pacific Standard Time", user.TimeZone);
+        Assert.NotNull(user.ProfileReadUtc);
+
+        // The next day's replan reads the day-old profile again, with its texts: no request of its own.
+        setup.Clock.Advance(TimeSpan.FromDays(1.5));
+        var next = setup.Server.Sandbox.Log.Count;
+        Assert.Equal(1, (await setup.Sweeper.RunOnceAsync(setup.Clock.GetUtcNow())).Planned);
+        var later = Batches(setup, next);
+        Assert.Equal(4, later[0].Items.Count);
+        Assert.Contains("/me/mailboxSettings", later[1].Items);
+        Assert.Contains("/me/messages/" + Uri.EscapeDataString(reply), later[1].Items);
+    }
+
+    [Fact]
+    public async Task OpeningThePaneWhenTheProfileIsADayOldReadsItInTheSameRoundTrip()
+    {
+        var (setup, reply) = await BusyAsync(alerts: 3);
+        await using var _ = setup;
+        await setup.Sweeper.RunOnceAsync(setup.Clock.GetUtcNow());
+        string eventId;
+        var box = setup.Server.Sandbox.Find(Jordan)!;
+        lock (box.Gate) eventId = (string)box.Events.Values.Single(e => (string?)e["subject"] == "Interview: Data Engineer at Contoso")["id"]!;
+
+        setup.Clock.Advance(TimeSpan.FromDays(1.5));
+        var before = setup.Server.Sandbox.Log.Count;
+        var requestsBefore = setup.Server.Sandbox.Log.Count(l => !l.InBatch);
+        var open = await setup.Service.ClientFor(Jordan).GetAsync($"/api/events/{Uri.EscapeDataString(eventId)}/plan");
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.Equal(1, setup.Server.Sandbox.Log.Count(l => !l.InBatch) - requestsBefore);
+        Assert.Contains("/me/mailboxSettings", Batches(setup, before).Single().Items);
+        using var scope = setup.Service.Services.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<AppDb>().Users.AsNoTracking().SingleAsync(u => u.Address == Jordan);
+        Assert.Equal(setup.Clock.GetUtcNow().UtcDateTime, user.ProfileReadUtc);
+    }
+
     [Fact]
     public async Task AMessageDeletedFromTheMailboxLeavesTheIndex()
     {

@@ -48,8 +48,8 @@ public class SweepDecisionTests
     public async Task AMailboxGraphCannotServeIsLeftAloneForAMinuteThenTwoAndThePassGoesOn()
     {
         var gateway = new Mock<IMailboxGateway>();
-        // A pass's first Graph call is the sync (the profile rides in its $batch).
-        gateway.Setup(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<bool>(), It.IsAny<CancellationToken>())).ThrowsAsync(new MailboxException(503, "ServiceUnavailable", "down", "req-1", null));
+        // A pass's first Graph call is the sync.
+        gateway.Setup(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ThrowsAsync(new MailboxException(503, "ServiceUnavailable", "down", "req-1", null));
         var (user, sweeper, service) = await SignedUpAsync(gateway, "down@outlook.com");
         await using var _ = service;
         var now = DateTimeOffset.UtcNow.AddMinutes(1);
@@ -72,7 +72,7 @@ public class SweepDecisionTests
     public async Task AMailboxGraphAskedToWaitLongerIsLeftAloneThatLong()
     {
         var gateway = new Mock<IMailboxGateway>();
-        gateway.Setup(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+        gateway.Setup(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new MailboxException(429, "TooManyRequests", "slow down", "req-2", null) { RetryAfter = TimeSpan.FromMinutes(20) });
         var (user, sweeper, service) = await SignedUpAsync(gateway, "throttled@outlook.com");
         await using var _ = service;
@@ -86,7 +86,7 @@ public class SweepDecisionTests
     public async Task AUserWhoseGrantIsGoneWaitsForTheirNextSignInWithoutBackingOff()
     {
         var gateway = new Mock<IMailboxGateway>();
-        gateway.Setup(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<bool>(), It.IsAny<CancellationToken>())).ThrowsAsync(new SignInRequiredException("the refresh token expired", null));
+        gateway.Setup(g => g.SyncAsync(It.IsAny<SyncState?>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ThrowsAsync(new SignInRequiredException("the refresh token expired", null));
         var (user, sweeper, service) = await SignedUpAsync(gateway, "gone@outlook.com");
         await using var _ = service;
 
