@@ -83,8 +83,8 @@ public static partial class ReplyClassifier
         var date = DatePhrases.ReadDecisionDate(body, written, calendar);
         if (InProcess().Match(text) is { Success: true } wait)
             return new(ReplyClass.InProcess, $"says \"{wait.Value}\"", date);
-        if (date is not null)
-            return new(ReplyClass.InProcess, $"gives a date: \"{date.Phrase}\"", date);
+        if (DatePhrases.ReadDecisionDateByDecisionWords(body, written, calendar) is { } decided)
+            return new(ReplyClass.InProcess, $"gives a date: \"{decided.Phrase}\"", date);
         return new(ReplyClass.Other, "a reply the rules do not classify", null);
     }
 

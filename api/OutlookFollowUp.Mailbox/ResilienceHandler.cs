@@ -133,6 +133,9 @@ public sealed class MailboxPipeline
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _wholeMailbox = new(1);
     private readonly int _maxSlots;
+    private readonly CircuitBreakerStateProvider _breaker = new();
+    private readonly TimeProvider _time;
+    private long _lastActive;
 
     internal ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
 
@@ -141,6 +144,8 @@ public sealed class MailboxPipeline
         options.Validate();
         _slots = new SemaphoreSlim(options.MaxConcurrentRequests);
         _maxSlots = options.MaxConcurrentRequests;
+        _time = time;
+        _lastActive = time.GetTimestamp();
         Pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -165,6 +170,7 @@ public sealed class MailboxPipeline
                 MinimumThroughput = options.BreakMinimumThroughput,
                 SamplingDuration = options.BreakSampling,
                 BreakDuration = options.BreakDuration,
+                StateProvider = _breaker,
                 // Throttling is not a failure: Retry-After already paces it, and breaking on it would stop a busy
                 // mailbox for nothing. Outages, timeouts and lost connections are.
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
@@ -198,6 +204,7 @@ public sealed class MailboxPipeline
     /// </summary>
     internal async Task<int> TakeSlotsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _lastActive, _time.GetTimestamp());
         if (request.RequestUri?.AbsolutePath.EndsWith("/$batch", StringComparison.OrdinalIgnoreCase) != true)
         {
             await _slots.WaitAsync(cancellationToken);
@@ -221,5 +228,18 @@ public sealed class MailboxPipeline
         }
     }
 
-    internal void Release(int held) => _slots.Release(held);
+    internal void Release(int held)
+    {
+        Volatile.Write(ref _lastActive, _time.GetTimestamp());
+        _slots.Release(held);
+    }
+
+    /// <summary>
+    /// Whether nothing is in flight, the breaker is closed and no request began or ended for <paramref name="quietFor"/>:
+    /// once that is longer than the breaker's sampling window, a new pipeline would act exactly as this one, so a
+    /// process may let it go.
+    /// </summary>
+    public bool IsQuiet(TimeSpan quietFor) =>
+        _slots.CurrentCount == _maxSlots && _wholeMailbox.CurrentCount == 1 && _breaker.CircuitState == CircuitState.Closed
+        && _time.GetElapsedTime(Volatile.Read(ref _lastActive)) > quietFor;
 }

@@ -22,6 +22,9 @@ public class R2TimelineTests
     [InlineData("We'll get back to you within a week.", "2026-03-10", "2026-03-17")]
     [InlineData("Expect to hear back by the end of the week.", "2026-03-10", "2026-03-13")]
     [InlineData("You should hear back within a couple of weeks.", "2026-03-10", "2026-03-24")]
+    // Published wording the rules missed (tests/corpus/dates.jsonl, train split): no "decision" word near the date.
+    [InlineData("You can expect a follow-up email or phone call by the end of next week.", "2026-03-10", "2026-03-20")]
+    [InlineData("We will have picked an applicant to fill the position on June 30.", "2026-03-10", "2026-06-30")]
     public void TheStatedDateIsReadRelativeToWhenItWasWritten(string text, string written, string expected)
     {
         var found = DatePhrases.ReadDecisionDate(text, DateOnly.Parse(written), Pacific);
