@@ -15,30 +15,36 @@ public static partial class DatePhrases
 {
     /// <summary>The latest decision date the text states, or null.</summary>
     public static DatePhrase? ReadDecisionDate(string text, DateOnly written, UserCalendar calendar) =>
-        Read(text, written, calendar, static s => DecisionContext().IsMatch(s) || AnswerContext().IsMatch(s));
+        ReadDecisionDates(text, written, calendar).Any;
 
     /// <summary>
-    /// The same from sentences with a decision word alone: what the pattern rules take as a sign of mail still in
-    /// process. The answer words came later (2026-12-04); the learned reader weighs the rules' class as it was
-    /// trained, so that class does not move with them.
+    /// The latest decision date the text states, and the latest of those in sentences with a decision word (not an
+    /// answer word alone): the second is what the pattern rules take as a sign of mail still in process. The answer
+    /// words came later (2026-12-04); the learned reader weighs the rules' class as it was trained, so that class does
+    /// not move with them. One pass over the text for both.
     /// </summary>
-    internal static DatePhrase? ReadDecisionDateByDecisionWords(string text, DateOnly written, UserCalendar calendar) =>
-        Read(text, written, calendar, static s => DecisionContext().IsMatch(s));
+    internal static (DatePhrase? Any, DatePhrase? ByDecisionWords) ReadDecisionDates(string text, DateOnly written, UserCalendar calendar) =>
+        Read(text, written, calendar, DecisionContext(), AnswerContext());
 
     /// <summary>The date an out-of-office says its writer is back, or null.</summary>
     public static DatePhrase? ReadReturnDate(string text, DateOnly written, UserCalendar calendar) =>
-        Read(text, written, calendar, static s => ReturnContext().IsMatch(s));
+        Read(text, written, calendar, ReturnContext()).Any;
 
-    private static DatePhrase? Read(string text, DateOnly written, UserCalendar calendar, Func<string, bool> context)
+    /// <summary>The latest date in sentences that <paramref name="context"/> or <paramref name="alsoContext"/> matches, and the latest in those <paramref name="context"/> matches.</summary>
+    private static (DatePhrase? Any, DatePhrase? ByContext) Read(string text, DateOnly written, UserCalendar calendar, Regex context, Regex? alsoContext = null)
     {
-        DatePhrase? best = null;
+        DatePhrase? any = null, byContext = null;
         foreach (var sentence in Text.Sentences(Text.ForMatching(text)))
         {
-            if (!context(sentence)) continue;
+            var first = context.IsMatch(sentence);
+            if (!first && alsoContext?.IsMatch(sentence) != true) continue;
             foreach (var found in Phrases(sentence, written, calendar))
-                if (best is null || found.Date > best.Date) best = found;
+            {
+                if (any is null || found.Date > any.Date) any = found;
+                if (first && (byContext is null || found.Date > byContext.Date)) byContext = found;
+            }
         }
-        return best;
+        return (any, byContext);
     }
 
     internal static IEnumerable<DatePhrase> Phrases(string s, DateOnly w, UserCalendar cal)

@@ -80,10 +80,10 @@ public static partial class ReplyClassifier
             return new(ReplyClass.Offer, $"says \"{offer.Value}\"", null);
         if (NextRound().Match(text) is { Success: true } next)
             return new(ReplyClass.NextRound, $"says \"{next.Value}\"", null);
-        var date = DatePhrases.ReadDecisionDate(body, written, calendar);
+        var (date, decided) = DatePhrases.ReadDecisionDates(body, written, calendar);
         if (InProcess().Match(text) is { Success: true } wait)
             return new(ReplyClass.InProcess, $"says \"{wait.Value}\"", date);
-        if (DatePhrases.ReadDecisionDateByDecisionWords(body, written, calendar) is { } decided)
+        if (decided is not null)
             return new(ReplyClass.InProcess, $"gives a date: \"{decided.Phrase}\"", date);
         return new(ReplyClass.Other, "a reply the rules do not classify", null);
     }

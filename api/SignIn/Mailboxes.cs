@@ -66,7 +66,8 @@ internal sealed class GraphMailboxes(ServiceMode mode, IGraphTokens tokens, IOpt
     {
         var last = Volatile.Read(ref _lastPrune);
         if (time.GetElapsedTime(last, now) < PruneEvery || Interlocked.CompareExchange(ref _lastPrune, now, last) != last) return;
-        // No request lasts anywhere near the idle time, so a pipeline let go here has nothing in flight.
+        // No request lasts anywhere near PipelineIdle, so a pipeline idle that long has nothing in flight; one let go
+        // sooner was seen quiet (nothing in flight, breaker closed) for longer than the breaker's window.
         var window = resilience.Value.BreakSampling;
         foreach (var (id, shared) in _pipelines)
         {
