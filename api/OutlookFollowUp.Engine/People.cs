@@ -15,6 +15,9 @@ public static partial class People
         "successfactors.com", "taleo.net", "cal.com", "doodle.com", "rippling.com", "pinpointhq.com", "comeet.co",
     ];
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> RecruitingServices =
+        new HashSet<string>(RecruitingServiceDomains, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly HashSet<string> FreeMailDomains = new(StringComparer.OrdinalIgnoreCase)
     {
         "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com", "ymail.com",
@@ -51,8 +54,16 @@ public static partial class People
 
     public static bool IsRecruitingService(string? address)
     {
-        var domain = Domain(address);
-        return RecruitingServiceDomains.Any(d => domain == d || domain.EndsWith("." + d, StringComparison.Ordinal));
+        // The domain or any domain above it (mail.greenhouse.io): one set lookup per label, where comparing against
+        // every service built a string per service on each of the many calls a plan makes.
+        ReadOnlySpan<char> domain = Domain(address);
+        while (true)
+        {
+            if (RecruitingServices.Contains(domain)) return true;
+            var dot = domain.IndexOf('.');
+            if (dot < 0) return false;
+            domain = domain[(dot + 1)..];
+        }
     }
 
     /// <summary>A company's shared recruiting mailbox: not a person to thank, but a sign that the employer is writing.</summary>

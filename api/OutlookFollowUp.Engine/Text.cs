@@ -246,7 +246,7 @@ internal static partial class Text
                 yield return part.Trim('\'');
     }
 
-    public static int WordCount(string text) => WordPattern().Matches(text).Count;
+    public static int WordCount(string text) => WordPattern().Count(text);
 
     public static string Capitalize(string word) =>
         word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];

@@ -134,7 +134,7 @@ public sealed partial class GraphSandbox(SandboxOptions options, TimeProvider ti
 
         SandboxResponse Logged(SandboxResponse r)
         {
-            _log.Enqueue(new SandboxLogEntry(now, mailbox?.Address ?? "", request.Method, request.Path, r.Status, inBatch));
+            _log.Enqueue(new SandboxLogEntry(now, mailbox?.Address ?? "", request.Method, request.Path, r.Status, inBatch, Done: time.GetUtcNow()));
             Observer?.Invoke(request, r);
             return r;
         }

@@ -85,9 +85,10 @@ public sealed record SandboxResponse(int Status, IReadOnlyDictionary<string, str
 
 /// <summary>
 /// One logged request: what tests count (round trips, batches, 429s). <c>Rounds</c>: for a $batch, how many rounds of
-/// four items it ran in (its least possible time, in latencies); 1 for any other request.
+/// four items it ran in (its least possible time, in latencies); 1 for any other request. <c>Done</c>: when the sandbox
+/// finished a single request or batch item (its latency included); unset on a batch's own entry.
 /// </summary>
-public sealed record SandboxLogEntry(DateTimeOffset At, string Mailbox, string Method, string Path, int Status, bool InBatch, int Rounds = 1);
+public sealed record SandboxLogEntry(DateTimeOffset At, string Mailbox, string Method, string Path, int Status, bool InBatch, int Rounds = 1, DateTimeOffset Done = default);
 
 /// <summary>One user's mailbox: the user, their settings, their events and messages, and the limits' counters.</summary>
 public sealed class SandboxMailbox

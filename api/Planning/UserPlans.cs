@@ -637,16 +637,25 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     /// process dies between the write and the record, the next attempt looks the key up instead of writing twice.
     /// </summary>
     /// <param name="records">The user's step rows as <see cref="StepRecordsAsync"/> gave them to this context, if the caller has them.</param>
+    /// <param name="saveOutcomes">False: the outcomes and their audit lines stay tracked, saved by the caller's next save
+    /// (the sweep's, with the plans and the lease in one transaction).</param>
     public async Task<WriteReport> WriteAsync(IMailboxGateway mailbox, UserRecord user,
         IReadOnlyList<(PlannedProcess Process, PlanStep Step, MailboxWrite Write)> writes, DateTimeOffset now,
-        Func<CancellationToken, Task<bool>> stillMine, CancellationToken cancellationToken, Dictionary<string, StepRecord>? records = null)
+        Func<CancellationToken, Task<bool>> stillMine, CancellationToken cancellationToken, Dictionary<string, StepRecord>? records = null,
+        bool saveOutcomes = true)
     {
         if (writes.Count == 0) return WriteReport.None;
         records ??= await StepRecordsAsync(user, cancellationToken);
         foreach (var (p, step, _) in writes) Record(user, records, p.Group.Key, step).AttemptedUtc = now.UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
-        // Another instance may have taken this user over (a lease that ran out): then it writes, not us.
-        if (!await stillMine(cancellationToken)) throw new LeaseLostException();
+        // The intent and the lease's check commit together: one write transaction instead of two, and a lease found
+        // lost leaves no intent behind for writes that were never tried.
+        await using (var intent = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            // Another instance may have taken this user over (a lease that ran out): then it writes, not us.
+            if (!await stillMine(cancellationToken)) throw new LeaseLostException();
+            if (intent is not null) await intent.CommitAsync(cancellationToken);
+        }
 
         var outcomes = await mailbox.ApplyAsync(writes.Select(w => w.Write).ToList(), cancellationToken);
         var report = WriteReport.None;
@@ -689,7 +698,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
                 Detail = Trim(AuditDetail(step, outcome.Error)),
             });
         }
-        await db.SaveChangesAsync(cancellationToken);
+        if (saveOutcomes) await db.SaveChangesAsync(cancellationToken);
         return report;
     }
 
@@ -777,7 +786,15 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     }
 
     /// <summary>An enum as the JSON names it ("needs-review"), so the database, the page and the API speak alike.</summary>
-    public static string Token<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value, PlanJson.Options).Trim('"');
+    public static string Token<T>(T value) where T : struct, Enum =>
+        Tokens<T>.Named.TryGetValue(value, out var token) ? token : JsonSerializer.Serialize(value, PlanJson.Options).Trim('"');
+
+    // Each defined value's token, serialized once: a plan's save names every step's kind and status.
+    private static class Tokens<T> where T : struct, Enum
+    {
+        public static readonly Dictionary<T, string> Named = Enum.GetValues<T>().Distinct()
+            .ToDictionary(v => v, v => JsonSerializer.Serialize(v, PlanJson.Options).Trim('"'));
+    }
 }
 
 public static class PlanningExtensions

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using OutlookFollowUp.Api.Data;
 
 namespace OutlookFollowUp.Api.Sweep;
@@ -39,11 +40,12 @@ public static class Leases
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Gives the user back, if the lease is still this owner's.</summary>
-    public static async Task<bool> ReleaseAsync(AppDb db, Guid user, string owner, CancellationToken cancellationToken)
+    /// <summary>Gives the user back, if the lease is still this owner's and has not run out at <paramref name="now"/>.</summary>
+    public static async Task<bool> ReleaseAsync(AppDb db, Guid user, string owner, DateTime now, CancellationToken cancellationToken)
     {
-        await using var command = await CommandAsync(db, """UPDATE "Users" SET "LeaseOwner" = NULL, "LeaseUntilUtc" = NULL WHERE "Id" = @id AND "LeaseOwner" = @owner""",
-            cancellationToken, ("id", Id(db, user)), ("owner", owner));
+        await using var command = await CommandAsync(db,
+            """UPDATE "Users" SET "LeaseOwner" = NULL, "LeaseUntilUtc" = NULL WHERE "Id" = @id AND "LeaseOwner" = @owner AND "LeaseUntilUtc" >= @now""",
+            cancellationToken, ("id", Id(db, user)), ("owner", owner), ("now", now));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -56,6 +58,8 @@ public static class Leases
         if (connection.State != System.Data.ConnectionState.Open) await db.Database.OpenConnectionAsync(cancellationToken);
         var command = connection.CreateCommand();
         command.CommandText = sql;
+        // Inside the caller's transaction, when there is one (Microsoft.Data.Sqlite refuses a command without it).
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         foreach (var (name, value) in parameters)
         {
             var p = command.CreateParameter();

@@ -88,18 +88,26 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
         try
         {
             var gateway = mailboxes.For(user);
-            (outcome, writes) = await SweepAsync(db, scope.ServiceProvider.GetRequiredService<UserPlans>(), gateway, user, now, cancellationToken);
+            var plans = scope.ServiceProvider.GetRequiredService<UserPlans>();
+            var swept = await SweepAsync(db, plans, gateway, user, now, cancellationToken);
+            (outcome, writes) = (swept.Outcome, swept.Writes);
             // Watched by Graph's notifications: the next look is the backstop's, or when a plan changes by time alone.
             var subscriptions = scope.ServiceProvider.GetRequiredService<MailboxSubscriptions>();
             var watched = await subscriptions.EnsureAsync(gateway, user, now, cancellationToken);
             user.LastError = null;
             user.Failures = 0;
+            // The plans, the writes' outcomes, when to look again and the lease's release commit in one transaction:
+            // each was a write of its own, and on SQLite every write waits for the one writer before it.
+            await using var finish = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (swept.Plans is { } planned) await plans.SaveAsync(user, planned, now, cancellationToken, swept.Records);
             var next = now + (watched ? subscriptions.BackstopPoll : o.Interval);
             // The plans saved their wake time straight to the database; the tracked row does not have it.
             if (watched && await db.Users.Where(u => u.Id == id).Select(u => u.WakeUtc).FirstAsync(cancellationToken) is { } wake
                 && wake > now.UtcDateTime && wake < next.UtcDateTime)
                 next = new DateTimeOffset(wake, TimeSpan.Zero);
             user.NextSweepUtc = next.UtcDateTime;
+            user.LastSweepUtc = now.UtcDateTime;
+            return await SaveAndReleaseAsync(db, user, finish) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
         }
         catch (LeaseLostException)
         {
@@ -136,17 +144,31 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
             log.LogWarning("Sweeping user {UserId} failed ({Failures} in a row): {Error}", id, user.Failures, user.LastError);
         }
         user.LastSweepUtc = now.UtcDateTime;
-        // A pass that outlived its lease must not overwrite what the new holder saved (its schedule, its back-off).
-        if (!await Leases.RenewAsync(db, id, Owner, time.GetUtcNow().UtcDateTime, o.Lease, CancellationToken.None))
-        {
-            log.LogWarning("Lost the lease on user {UserId} during the pass; another instance sweeps it", id);
-            return (UserOutcome.LeaseLost, writes);
-        }
-        await db.SaveChangesAsync(CancellationToken.None);
-        return await Leases.ReleaseAsync(db, id, Owner, CancellationToken.None) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
+        await using (var failed = await db.Database.BeginTransactionAsync(CancellationToken.None))
+            return await SaveAndReleaseAsync(db, user, failed) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
     }
 
-    private async Task<(UserOutcome, WriteReport)> SweepAsync(AppDb db, UserPlans plans, IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives the lease back and saves what the pass tracked, in <paramref name="transaction"/>; false, with nothing
+    /// saved, when the lease is no longer this instance's: a pass that outlived its lease must not overwrite what the
+    /// new holder saved (its schedule, its back-off).
+    /// </summary>
+    private async Task<bool> SaveAndReleaseAsync(AppDb db, UserRecord user, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
+    {
+        if (!await Leases.ReleaseAsync(db, user.Id, Owner, time.GetUtcNow().UtcDateTime, CancellationToken.None))
+        {
+            log.LogWarning("Lost the lease on user {UserId} during the pass; another instance sweeps it", user.Id);
+            return false; // the transaction's disposal rolls back what it holds
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>What a mailbox's sweep did; <see cref="Plans"/> (with the step rows they were written against) are saved by the caller.</summary>
+    private sealed record Swept(UserOutcome Outcome, WriteReport Writes, IReadOnlyList<PlannedProcess>? Plans = null, Dictionary<string, StepRecord>? Records = null);
+
+    private async Task<Swept> SweepAsync(AppDb db, UserPlans plans, IMailboxGateway mailbox, UserRecord user, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var o = options.Value;
         // Graph's calendarView delta keeps the window it began with: a link months old no longer sees interviews booked
@@ -156,23 +178,23 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
         var first = user.CalendarDeltaLink is null;
         var changes = await mailbox.SyncAsync(UserPlans.MailState(user) with { CalendarDeltaLink = user.CalendarDeltaLink },
             now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), now - UserPlans.MailHorizon, cancellationToken);
-        // The mail index takes the changes here, saved below with the links that follow them.
+        // The mail index takes the changes here, saved with the links that follow them.
         var changed = await plans.IngestAsync(user, changes, cancellationToken) || first || changes.Resynced;
         user.CalendarDeltaLink = changes.State.CalendarDeltaLink;
         if (first) user.CalendarWindowUtc = now.UtcDateTime;
         UserPlans.TakeMailLinks(user, changes.State);
+        // Nothing to plan: the new links (and the index) are saved with the lease's release, in one transaction.
+        if (!changed && (user.WakeUtc is null || user.WakeUtc > now.UtcDateTime)) return new(UserOutcome.Idle, WriteReport.None);
         // Changes are remembered as "wake now" together with the new delta links: if this pass dies before planning,
-        // the next one still replans.
+        // the next one still replans. The plans read the events and the index from the database, so they are saved first.
         if (changed) user.WakeUtc = now.UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
-        if (user.WakeUtc is null || user.WakeUtc > now.UtcDateTime) return (UserOutcome.Idle, WriteReport.None);
 
         var (planned, mail) = await plans.PlanAllAsync(mailbox, user, now, cancellationToken, synced: true);
         var records = await plans.StepRecordsAsync(user, cancellationToken);
         var writes = UserPlans.WritesFor(planned, records, mail, now, userAsked: false);
         var report = await plans.WriteAsync(mailbox, user, writes, now,
-            ct => Leases.RenewAsync(db, user.Id, Owner, time.GetUtcNow().UtcDateTime, o.Lease, ct), cancellationToken, records);
-        await plans.SaveAsync(user, planned, now, cancellationToken, records);
-        return (UserOutcome.Planned, report);
+            ct => Leases.RenewAsync(db, user.Id, Owner, time.GetUtcNow().UtcDateTime, o.Lease, ct), cancellationToken, records, saveOutcomes: false);
+        return new(UserOutcome.Planned, report, planned, records);
     }
 }

@@ -30,9 +30,9 @@ public sealed record BenchOptions(int Mailboxes, int Opens, int PaneLoads, bool 
                 case "--pane-loads" when int.TryParse(Next(), out var n) && n > 0: o = o with { PaneLoads = n }; break;
                 case "--out" when Next() is { } dir: o = o with { Out = Path.GetFullPath(dir) }; break;
                 case "--repeat" when int.TryParse(Next(), out var n) && n is > 0 and <= 20: o = o with { Repeat = n }; break;
-                case "--only" when Next() is "pane" or "sweeps" or "pass" or "instances" or "busy" or "engine" or "hostile" or "reader" or "push": o = o with { Only = args[i] }; break;
+                case "--only" when Next() is "pane" or "sweeps" or "pass" or "pass3" or "instances" or "busy" or "engine" or "hostile" or "reader" or "push": o = o with { Only = args[i] }; break;
                 default:
-                    error.WriteLine("usage: [--smoke] [--mailboxes N] [--opens N] [--pane-loads N] [--repeat N (1-20)] [--out DIR] [--only pane|sweeps|pass|instances|busy|engine|hostile|reader|push]");
+                    error.WriteLine("usage: [--smoke] [--mailboxes N] [--opens N] [--pane-loads N] [--repeat N (1-20)] [--out DIR] [--only pane|sweeps|pass|pass3|instances|busy|engine|hostile|reader|push]");
                     return null;
             }
         }

@@ -23,7 +23,7 @@ public static class BenchMain
         var started = DateTimeOffset.UtcNow;
         Console.Error.WriteLine($"benchmarks: {o.Mailboxes:N0} mailboxes, {o.Opens:N0} pane opens, {o.PaneLoads} pane loads{(o.Smoke ? " (smoke)" : "")}");
         if (o.Only is null or "pane") { Console.Error.WriteLine("1, 6: the pane"); await PaneFigures.RunAsync(o, figures, notes); }
-        if (o.Only is null or "sweeps" or "pass" or "instances") { Console.Error.WriteLine(o.Only switch { "pass" => "3: the pass", "instances" => "4: two instances", _ => "2-4: sweeps" }); await SweepFigures.RunAsync(o, figures, notes); }
+        if (o.Only is null or "sweeps" or "pass" or "pass3" or "instances") { Console.Error.WriteLine(o.Only switch { "pass" => "3: the pass", "pass3" => "3: the pass (without 3b)", "instances" => "4: two instances", _ => "2-4: sweeps" }); await SweepFigures.RunAsync(o, figures, notes); }
         if (o.Only is null or "busy") { Console.Error.WriteLine("7: a busy mailbox"); await BusyInboxFigures.RunAsync(o, figures, notes); }
         if (o.Only is null or "engine") { Console.Error.WriteLine("5: the engine"); EngineBenchmarks.Run(o, figures, notes); }
         if (o.Only is null or "hostile") { Console.Error.WriteLine("8: hostile bodies"); HostileBodyFigures.Run(o, figures, notes); }

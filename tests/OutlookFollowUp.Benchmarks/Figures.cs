@@ -145,6 +145,11 @@ public static class SweepFigures
         // 3b. Figure 3's mailboxes are copies of one, and the reader keeps what it has read by the text, so there the
         // model reads each text once for all mailboxes. Here every mailbox's texts are its own (at most 1,000 mailboxes:
         // each costs the model's reading of its unread mail).
+        if (o.Only == "pass3")
+        {
+            await settings.Graph.DisposeAsync();
+            return;
+        }
         var own = Math.Min(n, 1000);
         var (ownPass, ownRequests, _, ownThrottled, ownSettings, _) = await BigSweepAsync(own, postgres: false, instances: 1, ownTexts: true);
         await ownSettings.Graph.DisposeAsync();
@@ -209,8 +214,9 @@ public static class SweepFigures
 
     /// <summary>
     /// Where a mailbox's time goes, from the sandbox's log: its Graph items start in rounds (a round's items within a
-    /// few milliseconds); the gap between rounds beyond the latency is the service's own time between Graph's answer
-    /// and its next request (processor, database, waiting for either). A slot's time per mailbox is the pass's time
+    /// few milliseconds); the gap between rounds beyond the latency is the sandbox's own work on a round after its
+    /// latency (each item's end is logged), then both HTTP stacks and the service's time between Graph's answer and its
+    /// next request (processor, database, waiting for either). A slot's time per mailbox is the pass's time
     /// shared among the mailboxes swept at once; what is neither rounds nor gaps is before the first request and
     /// after the last (the claim, the saves, the lease).
     /// </summary>
@@ -219,11 +225,22 @@ public static class SweepFigures
         var latency = BenchOptions.Latency.TotalMilliseconds;
         var gaps = new List<List<double>>();
         var rounds = new List<double>();
+        // Per round: the sandbox's own time on it beyond the latency (from its first item's start to its last item's end).
+        var sandboxOwn = new List<List<double>>();
         foreach (var box in log.Where(e => e.InBatch && e.Mailbox.Length > 0).GroupBy(e => e.Mailbox))
         {
             var starts = new List<DateTimeOffset>();
+            var dones = new List<DateTimeOffset>();
             foreach (var e in box.OrderBy(e => e.At))
-                if (starts.Count == 0 || (e.At - starts[^1]).TotalMilliseconds > latency / 2) starts.Add(e.At);
+            {
+                if (starts.Count == 0 || (e.At - starts[^1]).TotalMilliseconds > latency / 2) { starts.Add(e.At); dones.Add(e.Done); }
+                else if (e.Done > dones[^1]) dones[^1] = e.Done;
+            }
+            for (var i = 0; i < starts.Count; i++)
+            {
+                while (sandboxOwn.Count <= i) sandboxOwn.Add([]);
+                sandboxOwn[i].Add((dones[i] - starts[i]).TotalMilliseconds - latency);
+            }
             rounds.Add(starts.Count);
             for (var i = 1; i < starts.Count; i++)
             {
@@ -238,6 +255,8 @@ public static class SweepFigures
         return $"a slot's time per mailbox {slot:0} ms = {rounds.Average():0.0} rounds x {latency:0} ms, "
                + $"gaps between rounds beyond the latency {string.Join(" + ", between.Select((g, i) => $"{g:0.0}"))} ms (means; "
                + $"p95 {string.Join(", ", gaps.Take(between.Count).Select(g => $"{Stats.Of(g).P95:0}"))} ms), "
+               + $"of which the sandbox's own work on the round before, beyond its latency, {string.Join(" + ", sandboxOwn.Take(between.Count).Select(g => $"{g.Average():0.0}"))} ms "
+               + "(the rest is HTTP both ways and the service), "
                + $"and {outside:0} ms before the first request and after the last";
     }
 

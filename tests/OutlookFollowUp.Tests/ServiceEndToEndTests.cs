@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OutlookFollowUp.Api.Data;
@@ -38,6 +39,65 @@ public class ServiceEndToEndTests
 
     /// <summary>The step key the product stamps on what it writes.</summary>
     internal static string? Key(JsonObject item) => (string?)item["singleValueExtendedProperties"]?[0]?["value"];
+
+    /// <summary>
+    /// Regression: a pass that outlived its lease saved its plans (the processes' state, the steps' outcomes) before it
+    /// found the lease gone, over whatever the new holder had saved. The plans, the outcomes and the lease's release
+    /// now commit together or not at all; what Graph did is found again by its key.
+    /// </summary>
+    [Fact]
+    public async Task APassThatLosesItsLeaseWhileWritingSavesNothingOfItsPlansAndTheNextWritesNothingTwice()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-17T20:00:00Z")); // noon in Los Angeles, the interview ended at 11:00
+        await using var server = await SandboxServer.StartAsync(clock);
+        var box = server.Sandbox.AddMailbox(Jordan, "Jordan Lee", "Pacific Standard Time");
+        server.Sandbox.DeliverEvent(Jordan, Interview("Interview: Data Engineer at Contoso", "2026-11-17T09:00:00", "2026-11-17T11:00:00", "Pacific Standard Time",
+            Person("Maya Patel", "maya.patel@contoso.com"), Person("Jordan Lee", Jordan), Person("Sam Ortiz", "sam.ortiz@contoso.com")));
+        await using var service = new ServiceFactory(server.BaseUrl + "/v1.0").WithClock(clock);
+        Assert.Equal(HttpStatusCode.OK, (await service.ClientFor(Jordan).GetAsync("/api/processes")).StatusCode); // signs Jordan up
+        var sweeper = service.Services.GetRequiredService<Sweeper>();
+
+        // While Graph writes the thank-yous, another instance takes the mailbox over (this one's lease ran out).
+        var taken = 0;
+        server.Sandbox.Observer = (request, _) =>
+        {
+            if (request.Method != "POST" || Interlocked.Exchange(ref taken, 1) == 1) return;
+            using var scope = service.Services.CreateScope();
+            scope.ServiceProvider.GetRequiredService<AppDb>().Users
+                .ExecuteUpdate(set => set.SetProperty(u => u.LeaseOwner, "another instance").SetProperty(u => u.LeaseUntilUtc, DateTime.UtcNow.AddHours(1)));
+        };
+        var stale = await sweeper.RunOnceAsync(clock.GetUtcNow());
+        server.Sandbox.Observer = null;
+        Assert.Equal(1, stale.LeasesLost);
+        var thankYous = Folder(box, "drafts").Where(d => Key(d)?.StartsWith("ofu1-ty-") == true).ToList();
+        Assert.Equal(2, thankYous.Count); // Graph wrote them
+
+        using (var scope = service.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            var user = await db.Users.AsNoTracking().SingleAsync();
+            Assert.Equal("another instance", user.LeaseOwner);
+            // Only the intent, saved before the writes, is there: no state, no outcome from the stale pass.
+            Assert.All(await db.Processes.AsNoTracking().ToListAsync(), p => Assert.Equal("", p.State));
+            var attempted = await db.Steps.AsNoTracking().Where(st => st.AttemptedUtc != null).ToListAsync();
+            Assert.Equal(2, attempted.Count(st => st.Key.StartsWith("ofu1-ty-", StringComparison.Ordinal)));
+            Assert.All(attempted, st => Assert.Null(st.WrittenUtc));
+            // The other instance gives the mailbox back without sweeping it.
+            await db.Users.ExecuteUpdateAsync(set => set.SetProperty(u => u.LeaseOwner, (string?)null).SetProperty(u => u.LeaseUntilUtc, (DateTime?)null)
+                .SetProperty(u => u.NextSweepUtc, clock.GetUtcNow().UtcDateTime));
+        }
+
+        // The next pass sees the thank-yous in Drafts by their keys: planned as written, none written again.
+        var next = await sweeper.RunOnceAsync(clock.GetUtcNow());
+        Assert.Equal((1, 0, 0), (next.Planned, next.LeasesLost, next.Writes.Created));
+        Assert.Equal(2, Folder(box, "drafts").Count(d => Key(d)?.StartsWith("ofu1-ty-") == true));
+        using (var scope = service.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDb>();
+            Assert.All(await db.Processes.AsNoTracking().ToListAsync(), p => Assert.NotEqual("", p.State));
+            Assert.Null((await db.Users.AsNoTracking().SingleAsync()).LeaseOwner);
+        }
+    }
 
     [Fact]
     public async Task ThankYousThenAFollowUpThenAGraciousReplyAndNothingIsEverSent()
