@@ -17,8 +17,10 @@ public static class DataExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.Problem() is null, "Database:Provider must be 'sqlite' or 'postgres'")
             .ValidateOnStart();
-        services.AddDbContext<SqliteAppDb>((sp, options) => AppDbProviders.Use(options, false, Configured(sp).ConnectionString));
-        services.AddDbContext<PostgresAppDb>((sp, options) => AppDbProviders.Use(options, true, Configured(sp).ConnectionString));
+        // Pooled: the sweep opens a context per mailbox (and the pane one per request), and building each one's options
+        // and services again was processor on every mailbox's path. A pooled context is reset when its scope ends.
+        services.AddDbContextPool<SqliteAppDb>((sp, options) => AppDbProviders.Use(options, false, Configured(sp).ConnectionString));
+        services.AddDbContextPool<PostgresAppDb>((sp, options) => AppDbProviders.Use(options, true, Configured(sp).ConnectionString));
         services.AddScoped<AppDb>(sp => Configured(sp).IsPostgres ? sp.GetRequiredService<PostgresAppDb>() : sp.GetRequiredService<SqliteAppDb>());
         var keyRing = configuration.GetSection("DataProtection").Get<KeyRingOptions>() ?? new KeyRingOptions();
         // The key ring in the database, so that every instance reads what another encrypted.
