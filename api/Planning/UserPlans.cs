@@ -72,6 +72,16 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
 
     public static UserFacts Facts(ProcessRecord process) => Read<UserFacts>(process.FactsJson) ?? new UserFacts();
 
+    // A kept event's JSON, parsed once per scope (a sweep's mailbox, a pane request): the ingest, the texts' choice and
+    // the plans each read every kept event. Keyed by the stored string itself, so an event saved anew is parsed anew.
+    private readonly Dictionary<string, GraphEvent?> _events = new(ReferenceEqualityComparer.Instance);
+
+    private GraphEvent? EventOf(EventRecord e)
+    {
+        if (!_events.TryGetValue(e.Json, out var parsed)) _events[e.Json] = parsed = Read<GraphEvent>(e.Json);
+        return parsed;
+    }
+
     public static T? Read<T>(string json) where T : class
     {
         try { return JsonSerializer.Deserialize<T>(json, PlanJson.Options); }
@@ -82,7 +92,8 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     /// Keeps the events that are, or may be, interviews (or that the user says are), drops removed ones, and says
     /// whether anything the plans read has changed: an interview event, or mail from or to a process's people.
     /// </summary>
-    public async Task<bool> IngestAsync(UserRecord user, SyncChanges changes, CancellationToken cancellationToken)
+    /// <param name="kept">Filled with the user's kept events as the ingest leaves them, for <see cref="PlanAllAsync"/> once saved.</param>
+    public async Task<bool> IngestAsync(UserRecord user, SyncChanges changes, CancellationToken cancellationToken, Dictionary<string, EventRecord>? kept = null)
     {
         await IndexAsync(user, changes, cancellationToken);
         var profile = Profile(user);
@@ -111,6 +122,8 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             changed = true;
         }
         KeepInviteReadings(inviteReader, stored);
+        if (kept is not null)
+            foreach (var (id, row) in stored) kept[id] = row;
         if (changed || changes.Messages.Count == 0) return changed;
 
         // The drafts the product just wrote come back through the Drafts feed: as written, they change no plan.
@@ -304,8 +317,8 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     }
 
     /// <summary>Everyone on the kept events (organizers, attendees), and <paramref name="more"/>, as addresses compare.</summary>
-    private static HashSet<string> PeopleOf(IEnumerable<EventRecord> events, IEnumerable<string?> more) =>
-        events.SelectMany(e => Participants(Read<GraphEvent>(e.Json))).Concat(more.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!))
+    private HashSet<string> PeopleOf(IEnumerable<EventRecord> events, IEnumerable<string?> more) =>
+        events.SelectMany(e => Participants(EventOf(e))).Concat(more.Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a!))
             .Select(People.Normalize).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static IEnumerable<string> Participants(GraphEvent? e) =>
@@ -319,14 +332,16 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     /// </summary>
     /// <param name="only">Plan this process alone (the others keep their last plan); null: every process.</param>
     /// <param name="synced">The mail feeds were just read (the sweep): the index is current, only texts are fetched.</param>
+    /// <param name="events">The user's kept events as this context tracks and has saved them (the sweep's ingest); null: read.</param>
+    /// <param name="steps">The user's step rows as <see cref="StepRecordsAsync"/> gave them to this context; null: read.</param>
     public async Task<(IReadOnlyList<PlannedProcess> Plans, IReadOnlyList<GraphMessage> Mail)> PlanAllAsync(IMailboxGateway mailbox,
         UserRecord user, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyList<GraphMessage>? mail = null,
-        string? only = null, bool synced = false)
+        string? only = null, bool synced = false, Dictionary<string, EventRecord>? events = null, Dictionary<string, StepRecord>? steps = null)
     {
-        var stored = await db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, cancellationToken);
+        var stored = events ?? await db.Events.Where(e => e.UserId == user.Id).ToDictionaryAsync(e => e.EventId, cancellationToken);
         if (stored.Count == 0) return ([], []);
         mail ??= (await MailAsync(mailbox, user, stored, now, synced, cancellationToken)).Mail;
-        return (await PlanAsync(user, stored.Values.ToList(), mail, now, cancellationToken, only), mail);
+        return (await PlanAsync(user, stored.Values.ToList(), mail, now, cancellationToken, only, steps), mail);
     }
 
     /// <summary>Where the plans' mail begins: two weeks before the earliest kept interview, within the index's horizon.</summary>
@@ -399,12 +414,13 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     }
 
     public async Task<IReadOnlyList<PlannedProcess>> PlanAsync(UserRecord user, IReadOnlyList<EventRecord> events,
-        IReadOnlyList<GraphMessage> mail, DateTimeOffset now, CancellationToken cancellationToken, string? only = null)
+        IReadOnlyList<GraphMessage> mail, DateTimeOffset now, CancellationToken cancellationToken, string? only = null,
+        Dictionary<string, StepRecord>? stepRecords = null)
     {
         var profile = Profile(user);
         var settings = Settings(user);
         var records = await db.Processes.Where(p => p.UserId == user.Id).ToDictionaryAsync(p => p.Key, cancellationToken);
-        var steps = await db.Steps.Where(s => s.UserId == user.Id).ToListAsync(cancellationToken);
+        var steps = stepRecords?.Values.ToList() ?? await db.Steps.Where(s => s.UserId == user.Id).ToListAsync(cancellationToken);
         var written = steps.Where(s => s is { ItemId: not null, ItemLastModifiedUtc: not null })
             .Select(s => new RecordedWrite(s.Key, s.ItemId!, new DateTimeOffset(s.ItemLastModifiedUtc!.Value, TimeSpan.Zero))).ToList();
         var corrections = await db.Corrections.AsNoTracking().Where(c => c.UserId == user.Id).OrderByDescending(c => c.CreatedUtc)
@@ -422,7 +438,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             await chat.PrimeAsync(EmployerTexts(profile, mail), cancellationToken);
             engineReader = chat.Over(reader);
         }
-        var graphEvents = events.Select(e => Read<GraphEvent>(e.Json)).Where(e => e is not null).Select(e => e!).ToList();
+        var graphEvents = events.Select(EventOf).Where(e => e is not null).Select(e => e!).ToList();
         var ours = graphEvents.Where(e => StepKeys.FromProperties(e.SingleValueExtendedProperties) is not null).ToList();
         var result = new List<PlannedProcess>();
         // Grouping needs every event (a process is the events of one employer); planning needs only the one asked for.

@@ -179,7 +179,8 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
         var changes = await mailbox.SyncAsync(UserPlans.MailState(user) with { CalendarDeltaLink = user.CalendarDeltaLink },
             now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), now - UserPlans.MailHorizon, cancellationToken);
         // The mail index takes the changes here, saved with the links that follow them.
-        var changed = await plans.IngestAsync(user, changes, cancellationToken) || first || changes.Resynced;
+        var events = new Dictionary<string, EventRecord>(StringComparer.Ordinal);
+        var changed = await plans.IngestAsync(user, changes, cancellationToken, events) || first || changes.Resynced;
         user.CalendarDeltaLink = changes.State.CalendarDeltaLink;
         if (first) user.CalendarWindowUtc = now.UtcDateTime;
         UserPlans.TakeMailLinks(user, changes.State);
@@ -190,8 +191,8 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
         if (changed) user.WakeUtc = now.UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
 
-        var (planned, mail) = await plans.PlanAllAsync(mailbox, user, now, cancellationToken, synced: true);
         var records = await plans.StepRecordsAsync(user, cancellationToken);
+        var (planned, mail) = await plans.PlanAllAsync(mailbox, user, now, cancellationToken, synced: true, events: events, steps: records);
         var writes = UserPlans.WritesFor(planned, records, mail, now, userAsked: false);
         var report = await plans.WriteAsync(mailbox, user, writes, now,
             ct => Leases.RenewAsync(db, user.Id, Owner, time.GetUtcNow().UtcDateTime, o.Lease, ct), cancellationToken, records, saveOutcomes: false);
