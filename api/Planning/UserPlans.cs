@@ -92,8 +92,9 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
     /// Keeps the events that are, or may be, interviews (or that the user says are), drops removed ones, and says
     /// whether anything the plans read has changed: an interview event, or mail from or to a process's people.
     /// </summary>
-    /// <param name="kept">Filled with the user's kept events as the ingest leaves them, for <see cref="PlanAllAsync"/> once saved.</param>
-    public async Task<bool> IngestAsync(UserRecord user, SyncChanges changes, CancellationToken cancellationToken, Dictionary<string, EventRecord>? kept = null)
+    /// <returns>Whether the plans' input changed, and the user's kept events as the ingest leaves them (for
+    /// <see cref="PlanAllAsync"/> once saved).</returns>
+    public async Task<(bool Changed, Dictionary<string, EventRecord> Events)> IngestAsync(UserRecord user, SyncChanges changes, CancellationToken cancellationToken)
     {
         await IndexAsync(user, changes, cancellationToken);
         var profile = Profile(user);
@@ -122,9 +123,7 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
             changed = true;
         }
         KeepInviteReadings(inviteReader, stored);
-        if (kept is not null)
-            foreach (var (id, row) in stored) kept[id] = row;
-        if (changed || changes.Messages.Count == 0) return changed;
+        if (changed || changes.Messages.Count == 0) return (changed, stored);
 
         // The drafts the product just wrote come back through the Drafts feed: as written, they change no plan.
         var written = await db.Steps.Where(st => st.UserId == user.Id && st.ItemId != null && st.ItemLastModifiedUtc != null)
@@ -134,14 +133,14 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
                                                      && m.LastModifiedDateTime?.UtcDateTime <= at.AddSeconds(1))).ToList();
         var people = PeopleOf(stored.Values, []);
         var domains = people.Select(People.Organization).Where(o => o.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return messages.Any(m =>
+        return (messages.Any(m =>
         {
             var from = m.From?.EmailAddress?.Address;
             var all = new[] { from }.Concat((m.ToRecipients ?? []).Concat(m.CcRecipients ?? []).Select(r => r.EmailAddress?.Address))
                 .Where(a => !string.IsNullOrWhiteSpace(a) && !People.SameAddress(a, user.Address)).Select(a => a!);
             // Applicant-tracking systems write from their own domains: any robot's mail may be the employer's answer.
             return People.IsRobot(from) || all.Any(a => people.Contains(People.Normalize(a)) || domains.Contains(People.Organization(a)));
-        });
+        }), stored);
     }
 
     /// <summary>
@@ -803,13 +802,14 @@ public sealed class UserPlans(AppDb db, Spelling.Spelling spelling, Reading.Read
 
     /// <summary>An enum as the JSON names it ("needs-review"), so the database, the page and the API speak alike.</summary>
     public static string Token<T>(T value) where T : struct, Enum =>
-        Tokens<T>.Named.TryGetValue(value, out var token) ? token : JsonSerializer.Serialize(value, PlanJson.Options).Trim('"');
+        Tokens<T>.Named.TryGetValue(value, out var token) ? token : Tokens<T>.Serialize(value);
 
     // Each defined value's token, serialized once: a plan's save names every step's kind and status.
     private static class Tokens<T> where T : struct, Enum
     {
-        public static readonly Dictionary<T, string> Named = Enum.GetValues<T>().Distinct()
-            .ToDictionary(v => v, v => JsonSerializer.Serialize(v, PlanJson.Options).Trim('"'));
+        public static readonly Dictionary<T, string> Named = Enum.GetValues<T>().Distinct().ToDictionary(v => v, Serialize);
+
+        public static string Serialize(T value) => JsonSerializer.Serialize(value, PlanJson.Options).Trim('"');
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using OutlookFollowUp.Api.Data;
 using OutlookFollowUp.Api.Notifications;
@@ -106,8 +107,7 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
                 && wake > now.UtcDateTime && wake < next.UtcDateTime)
                 next = new DateTimeOffset(wake, TimeSpan.Zero);
             user.NextSweepUtc = next.UtcDateTime;
-            user.LastSweepUtc = now.UtcDateTime;
-            return await SaveAndReleaseAsync(db, user, finish) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
+            return await SaveAndReleaseAsync(db, user, now, finish) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
         }
         catch (LeaseLostException)
         {
@@ -143,18 +143,18 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
             user.NextSweepUtc = (now + backoff).UtcDateTime;
             log.LogWarning("Sweeping user {UserId} failed ({Failures} in a row): {Error}", id, user.Failures, user.LastError);
         }
-        user.LastSweepUtc = now.UtcDateTime;
         await using (var failed = await db.Database.BeginTransactionAsync(CancellationToken.None))
-            return await SaveAndReleaseAsync(db, user, failed) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
+            return await SaveAndReleaseAsync(db, user, now, failed) ? (outcome, writes) : (UserOutcome.LeaseLost, writes);
     }
 
     /// <summary>
-    /// Gives the lease back and saves what the pass tracked, in <paramref name="transaction"/>; false, with nothing
-    /// saved, when the lease is no longer this instance's: a pass that outlived its lease must not overwrite what the
-    /// new holder saved (its schedule, its back-off).
+    /// Marks the pass done, gives the lease back and saves what the pass tracked, in <paramref name="transaction"/>;
+    /// false, with nothing saved, when the lease is no longer this instance's: a pass that outlived its lease must not
+    /// overwrite what the new holder saved (its schedule, its back-off).
     /// </summary>
-    private async Task<bool> SaveAndReleaseAsync(AppDb db, UserRecord user, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
+    private async Task<bool> SaveAndReleaseAsync(AppDb db, UserRecord user, DateTimeOffset now, IDbContextTransaction transaction)
     {
+        user.LastSweepUtc = now.UtcDateTime;
         if (!await Leases.ReleaseAsync(db, user.Id, Owner, time.GetUtcNow().UtcDateTime, CancellationToken.None))
         {
             log.LogWarning("Lost the lease on user {UserId} during the pass; another instance sweeps it", user.Id);
@@ -179,15 +179,15 @@ public sealed class Sweeper(IServiceScopeFactory scopes, IMailboxes mailboxes, I
         var changes = await mailbox.SyncAsync(UserPlans.MailState(user) with { CalendarDeltaLink = user.CalendarDeltaLink },
             now.AddDays(-o.CalendarDays), now.AddDays(o.CalendarDays), now - UserPlans.MailHorizon, cancellationToken);
         // The mail index takes the changes here, saved with the links that follow them.
-        var events = new Dictionary<string, EventRecord>(StringComparer.Ordinal);
-        var changed = await plans.IngestAsync(user, changes, cancellationToken, events) || first || changes.Resynced;
+        var (ingested, events) = await plans.IngestAsync(user, changes, cancellationToken);
+        var changed = ingested || first || changes.Resynced;
         user.CalendarDeltaLink = changes.State.CalendarDeltaLink;
         if (first) user.CalendarWindowUtc = now.UtcDateTime;
         UserPlans.TakeMailLinks(user, changes.State);
         // Nothing to plan: the new links (and the index) are saved with the lease's release, in one transaction.
         if (!changed && (user.WakeUtc is null || user.WakeUtc > now.UtcDateTime)) return new(UserOutcome.Idle, WriteReport.None);
         // Changes are remembered as "wake now" together with the new delta links: if this pass dies before planning,
-        // the next one still replans. The plans read the events and the index from the database, so they are saved first.
+        // the next one still replans. The plans read the index from the database, so it is saved first.
         if (changed) user.WakeUtc = now.UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
 

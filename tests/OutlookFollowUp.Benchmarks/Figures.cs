@@ -236,14 +236,12 @@ public static class SweepFigures
                 if (starts.Count == 0 || (e.At - starts[^1]).TotalMilliseconds > latency / 2) { starts.Add(e.At); dones.Add(e.Done); }
                 else if (e.Done > dones[^1]) dones[^1] = e.Done;
             }
+            rounds.Add(starts.Count);
             for (var i = 0; i < starts.Count; i++)
             {
                 while (sandboxOwn.Count <= i) sandboxOwn.Add([]);
                 sandboxOwn[i].Add((dones[i] - starts[i]).TotalMilliseconds - latency);
-            }
-            rounds.Add(starts.Count);
-            for (var i = 1; i < starts.Count; i++)
-            {
+                if (i == 0) continue;
                 while (gaps.Count < i) gaps.Add([]);
                 gaps[i - 1].Add((starts[i] - starts[i - 1]).TotalMilliseconds - latency);
             }
