@@ -33,8 +33,25 @@ public static class AppDbProviders
 
     internal static void Use(DbContextOptionsBuilder options, bool postgres, string connection)
     {
-        if (postgres) options.UseNpgsql(connection);
+        if (postgres) options.UseNpgsql(WithAutoPrepare(connection));
         else options.UseSqlite(connection).AddInterceptors(DataExtensions.SqliteTuning.Instance);
+    }
+
+    /// <summary>Statements Npgsql keeps prepared per connection when the connection string does not say.</summary>
+    public const int DefaultAutoPrepare = 64;
+
+    /// <summary>
+    /// <paramref name="connection"/> with Npgsql's automatic preparation on, unless it already says how many statements
+    /// to keep prepared (<c>Max Auto Prepare=0</c> turns it off, as behind a pooler that cannot keep prepared statements).
+    /// </summary>
+    // Every pass of the sweep runs the same few dozen statements, and PostgreSQL parsed and planned each one again:
+    // prepared once per connection, two instances' passes took about a quarter less of the server's processor.
+    public static string WithAutoPrepare(string connection)
+    {
+        // Npgsql's builder answers ContainsKey for every keyword it knows, set or not: the string's own keys say.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connection };
+        if (given.Keys.Cast<string>().Any(k => k.Replace(" ", "").Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))) return connection;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connection) { MaxAutoPrepare = DefaultAutoPrepare }.ConnectionString;
     }
 }
 

@@ -153,6 +153,10 @@ public static class ServiceRuns
         for (var i = 0; i < processes.Count; i++)
         {
             var text = (await outputs[i]).Trim();
+            // OFU_BENCH_SERVICE_LOG=DIR keeps each service process's whole output (with OFU_BENCH_SERVICE_ENV raising a
+            // log level, e.g. EF Core's commands, to count what a pass does).
+            if (Environment.GetEnvironmentVariable("OFU_BENCH_SERVICE_LOG") is { Length: > 0 } logs)
+                await File.WriteAllTextAsync(Path.Combine(logs, $"sweep-{DateTime.UtcNow:HHmmss}-{i}.log"), text + "\n" + await errors[i]);
             if (processes[i].ExitCode != 0) throw new InvalidOperationException($"sweep --once exited {processes[i].ExitCode}: {text} {await errors[i]}");
             summaries.Add(text);
         }

@@ -103,6 +103,23 @@ public sealed class SchemaTests
         }
     }
 
+    [Theory]
+    [InlineData("", AppDbProviders.DefaultAutoPrepare)]
+    [InlineData(";Max Auto Prepare=0", 0)]
+    [InlineData(";maxautoprepare=3", 3)]
+    public async Task PostgresKeepsTheSameStatementPreparedUnlessTheConnectionStringSaysHowMany(string setting, int kept)
+    {
+        var connection = await TestDatabases.ConnectionStringAsync("postgres") + setting;
+        await using var db = await TestDatabases.MigratedAsync("postgres", connection);
+        await db.Database.OpenConnectionAsync();
+        var id = Guid.NewGuid();
+        // Npgsql prepares a statement once it has run five times on a connection.
+        for (var i = 0; i < 6; i++) await db.Users.Where(u => u.Id == id).ToListAsync();
+        var prepared = await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_prepared_statements WHERE statement LIKE '%FROM \"Users\"%'").SingleAsync();
+        Assert.Equal(kept > 0 ? 1 : 0, prepared);
+        Assert.Equal(kept, new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).MaxAutoPrepare);
+    }
+
     private static object? Sample(IProperty property)
     {
         var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
