@@ -5,7 +5,7 @@ namespace OutlookFollowUp.Api.Cli;
 /// <summary>
 /// <c>reader train [--invites] [--corpus DIR] [--out FILE]</c>: trains the reply (or invite) reader on the corpus's train split, chooses its
 /// settings and thresholds on dev, and writes the model file (checked in at api/OutlookFollowUp.Reader/Model).
-/// <c>reader score [--invites] [--split dev|heldout4] [--rules] [--corpus DIR]</c>: the product's readings against the labels, per class.
+/// <c>reader score [--invites] [--split dev|heldout5] [--rules] [--corpus DIR]</c>: the product's readings against the labels, per class.
 /// </summary>
 public static class ReaderCommand
 {

@@ -41,10 +41,10 @@ public static class Corpus
 
     /// <summary>
     /// The held-out set: a folder of its own with sources used nowhere else, collected before the model it scores was
-    /// trained, and scored once before anything was chosen on it. The three sets before it, each scored once with the
-    /// model of its day, were then added to the published corpus (published/*-h1, *-h2, *-h3) for training and dev.
+    /// trained, and scored once before anything was chosen on it. The four sets before it, each scored once with the
+    /// model of its day, were then added to the published corpus (published/*-h1 to *-h4) for training and dev.
     /// </summary>
-    public static readonly string[] HeldOut = ["heldout4"];
+    public static readonly string[] HeldOut = ["heldout5"];
 
     public static List<CorpusItem> Replies(string corpusRoot, string split) => HeldOut.Contains(split)
         ? Load(corpusRoot, split, "replies")
