@@ -45,7 +45,7 @@ public static class AppDbProviders
     /// to keep prepared (<c>Max Auto Prepare=0</c> turns it off, as behind a pooler that cannot keep prepared statements).
     /// </summary>
     // Every pass of the sweep runs the same few dozen statements, and PostgreSQL parsed and planned each one again:
-    // prepared once per connection, two instances' passes took about a quarter less of the server's processor.
+    // prepared once per connection, the server's processor over the two-instance benchmark fell by about a quarter.
     public static string WithAutoPrepare(string connection)
     {
         // Npgsql's builder answers ContainsKey for every keyword it knows, set or not: the string's own keys say.
