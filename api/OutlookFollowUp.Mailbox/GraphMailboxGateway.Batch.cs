@@ -70,7 +70,7 @@ public sealed partial class GraphMailboxGateway
                     switch (status)
                     {
                         case >= 200 and < 300:
-                            var created = w is DeleteDraft ? null : await CreatedItemAsync(response, id, w);
+                            var created = w is DeleteDraft ? null : await CreatedItemAsync(response, id);
                             outcomes[w.StepKey] = new WriteOutcome(w.StepKey, w is DeleteDraft ? WriteStatus.Deleted : WriteStatus.Created,
                                 created?.Id ?? (w as DeleteDraft)?.ItemId, null, created?.LastModified);
                             break;
@@ -157,7 +157,7 @@ public sealed partial class GraphMailboxGateway
     /// building the SDK's model of it (body, recipients, extended properties) for these two values cost a tenth of
     /// the sweep's processor time spent on Graph's answers.
     /// </summary>
-    private static async Task<(string? Id, DateTimeOffset? LastModified)?> CreatedItemAsync(BatchResponseContentCollection response, string id, MailboxWrite write)
+    private static async Task<(string? Id, DateTimeOffset? LastModified)?> CreatedItemAsync(BatchResponseContentCollection response, string id)
     {
         using var item = await response.GetResponseByIdAsync(id);
         if (item is null) return null;
